@@ -1,0 +1,111 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+const port = z.coerce.number().int().min(0).max(65535);
+const optionalUrl = z.url().optional();
+const optionalSecret = z.string().min(1).optional();
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((value) => value === 'true' || value === '1' || value === 'yes');
+
+/**
+ * Every setting Vaporform reads from the environment, parsed once at start. The README's configuration
+ * table lists the same names and defaults; keep them in step.
+ */
+const EnvSchema = z.object({
+  PORT: port.default(4000),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  VAPORFORM_DATA_DIR: z.string().min(1).default('./.vaporform'),
+  VAPORFORM_PUBLIC_URL: optionalUrl,
+  VAPORFORM_PREVIEW_HOST: z.string().min(1).optional(),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+    .optional(),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
+    .optional(),
+  S3_ENDPOINT: optionalUrl,
+  S3_BUCKET: z.string().min(1).optional(),
+  S3_ACCESS_KEY_ID: optionalSecret,
+  S3_SECRET_ACCESS_KEY: optionalSecret,
+  VAPORFORM_RUNTIME: z.enum(['auto', 'docker', 'local', 'kubernetes']).default('auto'),
+  ANTHROPIC_API_KEY: optionalSecret,
+  ANTHROPIC_BASE_URL: optionalUrl,
+  OPENAI_API_KEY: optionalSecret,
+  OPENAI_BASE_URL: optionalUrl,
+  VAPORFORM_MODEL: z.string().min(1).optional(),
+  VAPORFORM_BODY_LIMIT_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(1024 ** 3)
+    .default(1024 * 1024),
+  VAPORFORM_SESSION_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+  VAPORFORM_SIGNUP_MODE: z.enum(['open', 'invite', 'closed']).default('open'),
+  VAPORFORM_TRUST_PROXY: bool.default(false),
+});
+
+/** Variables whose values must never be echoed back, not even in a configuration error. */
+const secretNames = new Set(['ANTHROPIC_API_KEY', 'OPENAI_API_KEY', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY']);
+
+export type Env = z.infer<typeof EnvSchema>;
+
+export interface Config {
+  port: number;
+  host: string;
+  nodeEnv: Env['NODE_ENV'];
+  logLevel: Env['LOG_LEVEL'];
+  dataDir: string;
+  publicUrl: URL;
+  previewHost: string;
+  databaseUrl: string | undefined;
+  redisUrl: string | undefined;
+  runtime: Env['VAPORFORM_RUNTIME'];
+  bodyLimitBytes: number;
+  sessionDays: number;
+  initialSignupMode: Env['VAPORFORM_SIGNUP_MODE'];
+  trustProxy: boolean;
+  env: Env;
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
+  // Empty strings are how shells and compose files spell "unset".
+  const cleaned = Object.fromEntries(Object.entries(source).filter(([, value]) => value !== ''));
+  const parsed = EnvSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => {
+      const name = String(issue.path[0] ?? '(environment)');
+      const raw = source[name];
+      const shown = raw === undefined || secretNames.has(name) ? '' : ` (got ${JSON.stringify(raw)})`;
+      return `  ${name}: ${issue.message}${shown}`;
+    });
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const env = parsed.data;
+  const publicUrl = new URL(env.VAPORFORM_PUBLIC_URL ?? `http://localhost:${env.PORT}`);
+  return {
+    port: env.PORT,
+    host: env.HOST,
+    nodeEnv: env.NODE_ENV,
+    logLevel: env.LOG_LEVEL,
+    dataDir: path.resolve(env.VAPORFORM_DATA_DIR),
+    publicUrl,
+    previewHost: env.VAPORFORM_PREVIEW_HOST ?? `preview.localhost:${env.PORT}`,
+    databaseUrl: env.DATABASE_URL,
+    redisUrl: env.REDIS_URL,
+    runtime: env.VAPORFORM_RUNTIME,
+    bodyLimitBytes: env.VAPORFORM_BODY_LIMIT_BYTES,
+    sessionDays: env.VAPORFORM_SESSION_DAYS,
+    initialSignupMode: env.VAPORFORM_SIGNUP_MODE,
+    trustProxy: env.VAPORFORM_TRUST_PROXY,
+    env,
+  };
+}

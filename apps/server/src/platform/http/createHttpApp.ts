@@ -1,0 +1,145 @@
+import { randomUUID } from 'node:crypto';
+import cookie from '@fastify/cookie';
+import swagger from '@fastify/swagger';
+import websocket from '@fastify/websocket';
+import { permissionIncludes } from '@vaporform/contracts';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
+import {
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
+import { AppError } from '../errors/AppError.js';
+import { sendError } from './errorHandler.js';
+import { crossSiteRefusal, type OriginPolicy } from './originCheck.js';
+import type { Authenticator, Credentials, ProjectAuthorizer, RoutePolicy } from './policy.js';
+import { installRouteGuard } from './routeGuard.js';
+
+export const sessionCookieName = 'vf_session';
+
+export type HttpApp = FastifyInstance;
+
+export interface HttpAppOptions {
+  logger: FastifyBaseLogger;
+  bodyLimitBytes: number;
+  trustProxy: boolean;
+  origin: OriginPolicy;
+  authenticator: Authenticator;
+  projects: ProjectAuthorizer;
+  version: string;
+}
+
+const requestIdPattern = /^[A-Za-z0-9._-]{1,64}$/;
+const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function credentialsOf(request: FastifyRequest): Credentials {
+  const authorization = request.headers.authorization;
+  const bearer = authorization?.match(/^Bearer\s+(\S+)\s*$/i)?.[1];
+  return {
+    sessionToken: request.cookies[sessionCookieName],
+    bearerToken: bearer,
+    ip: request.ip,
+    userAgent: request.headers['user-agent'],
+  };
+}
+
+/**
+ * The HTTP edge shared by every service: request ids, logging, the error model, body limits, schema
+ * validation, OpenAPI, and the single hook that authenticates and authorizes each route by its policy.
+ */
+export async function createHttpApp(options: HttpAppOptions): Promise<HttpApp> {
+  const app = Fastify({
+    loggerInstance: options.logger,
+    bodyLimit: options.bodyLimitBytes,
+    trustProxy: options.trustProxy,
+    genReqId: (request) => {
+      const incoming = request.headers['x-request-id'];
+      return typeof incoming === 'string' && requestIdPattern.test(incoming) ? incoming : randomUUID();
+    },
+    routerOptions: { ignoreTrailingSlash: true },
+    forceCloseConnections: true,
+    return503OnClosing: true,
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  installRouteGuard(app);
+
+  app.decorateRequest('principal', null);
+  app.decorateRequest('projectPermission', null);
+  app.setErrorHandler((error, request, reply) => sendError(request, reply, error));
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+
+  await app.register(cookie);
+  await app.register(websocket, { options: { maxPayload: options.bodyLimitBytes } });
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'Vaporform API', version: options.version },
+      components: {
+        securitySchemes: {
+          bearerAuth: { type: 'http', scheme: 'bearer', description: 'An API token from POST /api/auth/tokens' },
+          sessionCookie: { type: 'apiKey', in: 'cookie', name: sessionCookieName },
+        },
+      },
+    },
+    transform: jsonSchemaTransform,
+  });
+  app.addHook('onRoute', (route) => {
+    const policy = route.config?.policy;
+    if (policy && policy.access !== 'public') {
+      route.schema = { ...route.schema, security: [{ bearerAuth: [] }, { sessionCookie: [] }] };
+    }
+  });
+
+  app.addHook('onRequest', async (request) => {
+    const policy = request.routeOptions.config.policy;
+    // Not-found requests have no route and no policy; they get a 404 whatever the caller is.
+    if (!policy) return;
+    const refusal = crossSiteRefusal(request, options.origin);
+    if (refusal) throw new AppError('forbidden', refusal);
+    const credentials = credentialsOf(request);
+    if (credentials.sessionToken !== undefined || credentials.bearerToken !== undefined) {
+      const result = await options.authenticator.authenticate(credentials);
+      if (result.kind === 'authenticated') request.principal = result.principal;
+      else if (result.kind === 'rejected' && policy.access !== 'public') {
+        throw AppError.unauthenticated(result.reason);
+      }
+    }
+    await enforce(policy, request, options.projects);
+  });
+
+  app.get(
+    '/api/openapi.json',
+    { config: { policy: { access: 'public' } }, schema: { hide: true } },
+    async () => app.swagger(),
+  );
+  return app;
+}
+
+async function enforce(policy: RoutePolicy, request: FastifyRequest, projects: ProjectAuthorizer): Promise<void> {
+  if (policy.access === 'public') return;
+  const principal = request.principal;
+  if (!principal) throw AppError.unauthenticated();
+  if (policy.access === 'authenticated') return;
+  if (policy.access === 'admin') {
+    if (principal.role !== 'admin') throw AppError.forbidden('Only an administrator can do that');
+    return;
+  }
+  const projectId = (request.params as Record<string, string | undefined>)[policy.param ?? 'id'];
+  // A project that is malformed, missing or not shared with the caller all look the same: not found.
+  if (!projectId || !uuidPattern.test(projectId)) throw AppError.notFound('Project');
+  const held = await projects.permissionOf(principal, projectId);
+  if (!held) throw AppError.notFound('Project');
+  if (!permissionIncludes(held, policy.permission)) {
+    throw AppError.forbidden(`This needs the '${policy.permission}' permission on the project; you have '${held}'`);
+  }
+  request.projectPermission = held;
+}
+
+/** The typed view of the app that route files use. */
+export function typed(app: HttpApp) {
+  return app.withTypeProvider<ZodTypeProvider>();
+}

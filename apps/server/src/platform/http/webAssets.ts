@@ -1,0 +1,42 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import staticFiles from '@fastify/static';
+import { AppError } from '../errors/AppError.js';
+import { sendError } from './errorHandler.js';
+import type { HttpApp } from './createHttpApp.js';
+
+/**
+ * Serves the built web app at `/` and answers unknown non-API GETs with its index.html, so client-side
+ * routes survive a reload. API paths always get the JSON 404 instead.
+ */
+export async function registerWebAssets(app: HttpApp, distDir: string): Promise<void> {
+  const indexPath = path.join(distDir, 'index.html');
+  const indexHtml = existsSync(indexPath) ? readFileSync(indexPath) : undefined;
+
+  app.setNotFoundHandler((request, reply) => {
+    const pathname = request.url.split('?')[0] ?? '/';
+    const wantsPage = (request.method === 'GET' || request.method === 'HEAD') && !pathname.startsWith('/api/');
+    if (wantsPage && indexHtml) {
+      return reply.code(200).type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(indexHtml);
+    }
+    return sendError(request, reply, new AppError('not_found', `No route for ${request.method} ${pathname}`));
+  });
+
+  if (!indexHtml) return;
+  await app.register(async (scope) => {
+    scope.addHook('onRoute', (route) => {
+      route.config = { ...route.config, policy: { access: 'public' } };
+      route.schema = { ...route.schema, hide: true };
+    });
+    await scope.register(staticFiles, {
+      root: distDir,
+      wildcard: true,
+      index: ['index.html'],
+      // Hashed asset names change with content, so those may be cached for good; index.html may not.
+      setHeaders: (response, filePath) => {
+        const immutable = filePath.includes(`${path.sep}assets${path.sep}`);
+        response.header('cache-control', immutable ? 'public, max-age=31536000, immutable' : 'no-cache');
+      },
+    });
+  });
+}

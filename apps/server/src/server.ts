@@ -1,0 +1,95 @@
+import path from 'node:path';
+import { pino, type Logger } from 'pino';
+import { CacheManager } from './platform/cache/CacheManager.js';
+import { MemoryCache } from './platform/cache/MemoryCache.js';
+import type { Config } from './platform/config/config.js';
+import { migrateToLatest } from './platform/db/migrate.js';
+import { openDatabase, type Database } from './platform/db/openDatabase.js';
+import type { EventBus } from './platform/events/EventBus.js';
+import { InProcessEventBus } from './platform/events/InProcessEventBus.js';
+import { createHttpApp, type HttpApp } from './platform/http/createHttpApp.js';
+import { registerHealthRoutes } from './platform/http/healthRoutes.js';
+import { registerWebAssets } from './platform/http/webAssets.js';
+import { DisposableStore, toDisposable } from './platform/lifecycle/DisposableStore.js';
+import { loggerOptions } from './platform/logger/loggerOptions.js';
+import { AuthService, AuthStore, LoginLimiter, PasswordHasher, registerAuthRoutes } from './services/auth/index.js';
+import type { Argon2Parameters, LoginLimiterOptions } from './services/auth/index.js';
+import { ProjectAccess, ProjectStore } from './services/projects/index.js';
+
+export interface ServerPaths {
+  migrationsDir: string;
+  webDistDir: string;
+}
+
+/** What tests may swap: each has a production default built from `Config`. */
+export interface ServerOverrides {
+  logger?: Logger;
+  database?: Database;
+  argon2?: Argon2Parameters;
+  loginLimits?: LoginLimiterOptions;
+}
+
+export interface Server {
+  app: HttpApp;
+  database: Database;
+  events: EventBus;
+  cache: CacheManager;
+  /** Stops accepting, closes sockets, then releases everything in reverse order of creation. */
+  close(): Promise<void>;
+}
+
+export const serverVersion = '0.1.0';
+
+/**
+ * The composition root: config → stores → services → HTTP. Everything with a lifecycle is added to one
+ * DisposableStore, so `close()` is the single way down.
+ */
+export async function createServer(config: Config, paths: ServerPaths, overrides: ServerOverrides = {}): Promise<Server> {
+  const disposables = new DisposableStore();
+  const logger = overrides.logger ?? pino(loggerOptions(config.logLevel));
+  try {
+    const database =
+      overrides.database ??
+      (await openDatabase({ databaseUrl: config.databaseUrl, pgliteDataDir: path.join(config.dataDir, 'db') }));
+    disposables.add(toDisposable(() => database.close()));
+    const applied = await migrateToLatest(database.db, paths.migrationsDir);
+    if (applied.length > 0) logger.info({ applied }, 'database migrated');
+
+    const events = new InProcessEventBus((error, name) => logger.error({ err: error, event: name }, 'event handler failed'));
+    const cache = new CacheManager({ memory: new MemoryCache() });
+
+    const auth = new AuthService({
+      store: new AuthStore(database.db),
+      hasher: new PasswordHasher(overrides.argon2),
+      limiter: new LoginLimiter(overrides.loginLimits),
+      cache,
+      sessionDays: config.sessionDays,
+      initialSignupMode: config.initialSignupMode,
+    });
+    const projectAccess = new ProjectAccess(new ProjectStore(database.db));
+
+    const app = await createHttpApp({
+      logger,
+      bodyLimitBytes: config.bodyLimitBytes,
+      trustProxy: config.trustProxy,
+      origin: {
+        publicOrigin: config.publicUrl.origin,
+        isForeignHost: (host) => host.endsWith(`.${config.previewHost}`) || host === config.previewHost,
+      },
+      authenticator: auth,
+      projects: projectAccess,
+      version: serverVersion,
+    });
+    disposables.add(toDisposable(() => app.close()));
+
+    registerHealthRoutes(app, [{ name: 'database', check: () => database.ping() }]);
+    registerAuthRoutes(app, { service: auth, secureCookies: config.publicUrl.protocol === 'https:' });
+    await registerWebAssets(app, paths.webDistDir);
+    await app.ready();
+
+    return { app, database, events, cache, close: () => disposables.dispose() };
+  } catch (error) {
+    await disposables.dispose().catch(() => undefined);
+    throw error;
+  }
+}

@@ -1,0 +1,2 @@
+export { ProjectAccess } from './projectAccess.js';
+export { ProjectStore } from './store.js';

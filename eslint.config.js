@@ -1,0 +1,101 @@
+// @ts-check
+import js from '@eslint/js';
+import globals from 'globals';
+import tseslint from 'typescript-eslint';
+
+/**
+ * Dependency direction: contracts ← platform ← services ← main.ts.
+ * Each message names the fix, so a failing lint run tells the reader what to do instead.
+ */
+const nodeBuiltins = ['fs', 'path', 'os', 'crypto', 'http', 'https', 'net', 'child_process', 'stream', 'url', 'util'];
+
+export default tseslint.config(
+  {
+    ignores: ['**/node_modules/**', '**/dist/**', '.vaporform/**', 'coverage/**', 'apps/web/**', 'templates/**'],
+  },
+  js.configs.recommended,
+  ...tseslint.configs.recommendedTypeChecked,
+  {
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+      globals: { ...globals.node },
+    },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+      '@typescript-eslint/consistent-type-imports': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      eqeqeq: ['error', 'smart'],
+    },
+  },
+  {
+    files: ['**/*.js', '**/*.mjs'],
+    ...tseslint.configs.disableTypeChecked,
+  },
+  {
+    files: ['packages/contracts/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: nodeBuiltins.map((name) => ({
+            name,
+            message: 'contracts are shared with the browser: keep Node APIs in apps/server/src/platform.',
+          })),
+          patterns: [
+            {
+              regex: '^node:',
+              message: 'contracts are shared with the browser: keep Node APIs in apps/server/src/platform.',
+            },
+            {
+              regex: '^\\.\\./\\.\\./',
+              message: 'contracts depend on nothing in the repo: move the shared type into packages/contracts.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['apps/server/src/platform/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '(^|/)services/',
+              message:
+                'platform must not depend on a service: define an interface in platform and have main.ts pass the service in.',
+            },
+            {
+              regex: '(^|/)main(\\.js)?$',
+              message: 'platform must not import the composition root: take the dependency as a constructor argument.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['apps/server/src/services/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^\\.\\./(?!\\.\\.)[^/]+/(?!index\\.js$).+',
+              message:
+                "use another service only through its index.ts: import from '../<service>/index.js' and export what you need there.",
+            },
+            {
+              regex: '(^|/)main(\\.js)?$',
+              message: 'services must not import the composition root: take the dependency as a constructor argument.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+);

@@ -1,0 +1,24 @@
+import { z } from 'zod';
+import { IdSchema } from './common.js';
+
+/**
+ * Domain events from the seed's VaporformEvents. Payloads are schemas so that a Redis-backed bus can
+ * parse what another replica sent instead of trusting it.
+ */
+export const eventSchemas = {
+  'project.created': z.object({ projectId: IdSchema, ownerId: IdSchema, templateId: z.string() }),
+  'project.updated': z.object({ projectId: IdSchema, fields: z.array(z.string()) }),
+  'project.deleted': z.object({ projectId: IdSchema }),
+  'container.started': z.object({ projectId: IdSchema, containerId: z.string() }),
+  'container.stopped': z.object({ projectId: IdSchema, containerId: z.string(), reason: z.string() }),
+  'file.changed': z.object({
+    projectId: IdSchema,
+    path: z.string(),
+    kind: z.enum(['created', 'modified', 'deleted', 'renamed']),
+  }),
+  'claude.response': z.object({ projectId: IdSchema, turnId: IdSchema, status: z.string() }),
+  'member.changed': z.object({ projectId: IdSchema, userId: IdSchema }),
+} as const;
+
+export type EventName = keyof typeof eventSchemas;
+export type VaporformEvents = { [K in EventName]: z.infer<(typeof eventSchemas)[K]> };
