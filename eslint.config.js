@@ -7,11 +7,30 @@ import tseslint from 'typescript-eslint';
  * Dependency direction: contracts ← platform ← services ← main.ts.
  * Each message names the fix, so a failing lint run tells the reader what to do instead.
  */
-const nodeBuiltins = ['fs', 'path', 'os', 'crypto', 'http', 'https', 'net', 'child_process', 'stream', 'url', 'util'];
+const nodeBuiltins = [
+  'fs',
+  'path',
+  'os',
+  'crypto',
+  'http',
+  'https',
+  'net',
+  'child_process',
+  'stream',
+  'url',
+  'util',
+];
 
 export default tseslint.config(
   {
-    ignores: ['**/node_modules/**', '**/dist/**', '.vaporform/**', 'coverage/**', 'apps/web/**', 'templates/**'],
+    ignores: [
+      '**/node_modules/**',
+      '**/dist/**',
+      '.vaporform/**',
+      'coverage/**',
+      'apps/web/**',
+      'templates/**',
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
@@ -26,6 +45,16 @@ export default tseslint.config(
       '@typescript-eslint/consistent-type-imports': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       eqeqeq: ['error', 'smart'],
+      // Fastify handlers and hooks are async by contract even when they do not await.
+      '@typescript-eslint/require-await': 'off',
+    },
+  },
+  {
+    files: ['**/*.test.ts', 'tests/**', 'bench/**'],
+    rules: {
+      // `expect.stringMatching()` and friends are typed `any`; describe.each hands methods around.
+      '@typescript-eslint/no-unsafe-assignment': 'off',
+      '@typescript-eslint/unbound-method': 'off',
     },
   },
   {
@@ -49,7 +78,8 @@ export default tseslint.config(
             },
             {
               regex: '^\\.\\./\\.\\./',
-              message: 'contracts depend on nothing in the repo: move the shared type into packages/contracts.',
+              message:
+                'contracts depend on nothing in the repo: move the shared type into packages/contracts.',
             },
           ],
         },
@@ -70,7 +100,8 @@ export default tseslint.config(
             },
             {
               regex: '(^|/)main(\\.js)?$',
-              message: 'platform must not import the composition root: take the dependency as a constructor argument.',
+              message:
+                'platform must not import the composition root: take the dependency as a constructor argument.',
             },
           ],
         },
@@ -91,7 +122,8 @@ export default tseslint.config(
             },
             {
               regex: '(^|/)main(\\.js)?$',
-              message: 'services must not import the composition root: take the dependency as a constructor argument.',
+              message:
+                'services must not import the composition root: take the dependency as a constructor argument.',
             },
           ],
         },

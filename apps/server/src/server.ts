@@ -12,7 +12,13 @@ import { registerHealthRoutes } from './platform/http/healthRoutes.js';
 import { registerWebAssets } from './platform/http/webAssets.js';
 import { DisposableStore, toDisposable } from './platform/lifecycle/DisposableStore.js';
 import { loggerOptions } from './platform/logger/loggerOptions.js';
-import { AuthService, AuthStore, LoginLimiter, PasswordHasher, registerAuthRoutes } from './services/auth/index.js';
+import {
+  AuthService,
+  AuthStore,
+  LoginLimiter,
+  PasswordHasher,
+  registerAuthRoutes,
+} from './services/auth/index.js';
 import type { Argon2Parameters, LoginLimiterOptions } from './services/auth/index.js';
 import { ProjectAccess, ProjectStore } from './services/projects/index.js';
 
@@ -44,18 +50,27 @@ export const serverVersion = '0.1.0';
  * The composition root: config → stores → services → HTTP. Everything with a lifecycle is added to one
  * DisposableStore, so `close()` is the single way down.
  */
-export async function createServer(config: Config, paths: ServerPaths, overrides: ServerOverrides = {}): Promise<Server> {
+export async function createServer(
+  config: Config,
+  paths: ServerPaths,
+  overrides: ServerOverrides = {},
+): Promise<Server> {
   const disposables = new DisposableStore();
   const logger = overrides.logger ?? pino(loggerOptions(config.logLevel));
   try {
     const database =
       overrides.database ??
-      (await openDatabase({ databaseUrl: config.databaseUrl, pgliteDataDir: path.join(config.dataDir, 'db') }));
+      (await openDatabase({
+        databaseUrl: config.databaseUrl,
+        pgliteDataDir: path.join(config.dataDir, 'db'),
+      }));
     disposables.add(toDisposable(() => database.close()));
     const applied = await migrateToLatest(database.db, paths.migrationsDir);
     if (applied.length > 0) logger.info({ applied }, 'database migrated');
 
-    const events = new InProcessEventBus((error, name) => logger.error({ err: error, event: name }, 'event handler failed'));
+    const events = new InProcessEventBus((error, name) =>
+      logger.error({ err: error, event: name }, 'event handler failed'),
+    );
     const cache = new CacheManager({ memory: new MemoryCache() });
 
     const auth = new AuthService({

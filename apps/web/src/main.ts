@@ -10,7 +10,8 @@ async function describe(): Promise<string> {
   const health = await fetch('/api/health');
   if (!health.ok) return 'The server is not answering.';
   const me = await fetch('/api/auth/me', { credentials: 'same-origin' });
-  if (me.status === 401) return 'The server is up. Sign in through the API (POST /api/auth/login) to continue.';
+  if (me.status === 401)
+    return 'The server is up. Sign in through the API (POST /api/auth/login) to continue.';
   const body = (await me.json()) as { user: { name: string } };
   return `The server is up. Signed in as ${body.user.name}.`;
 }

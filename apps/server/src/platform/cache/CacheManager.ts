@@ -31,7 +31,9 @@ export class CacheManager implements Cache {
   }
 
   async set<T>(key: string, value: T, ttlSeconds = 3600): Promise<void> {
-    const memoryTtl = this.options.shared ? Math.min(ttlSeconds, this.options.memoryTtlSeconds ?? 5) : ttlSeconds;
+    const memoryTtl = this.options.shared
+      ? Math.min(ttlSeconds, this.options.memoryTtlSeconds ?? 5)
+      : ttlSeconds;
     await Promise.all([
       this.options.memory.set(key, value, memoryTtl),
       this.options.shared?.set(key, value, ttlSeconds),

@@ -50,7 +50,15 @@ const EnvSchema = z.object({
 });
 
 /** Variables whose values must never be echoed back, not even in a configuration error. */
-const secretNames = new Set(['ANTHROPIC_API_KEY', 'OPENAI_API_KEY', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY']);
+const secretNames = new Set([
+  'ANTHROPIC_API_KEY',
+  'OPENAI_API_KEY',
+  'S3_ACCESS_KEY_ID',
+  'S3_SECRET_ACCESS_KEY',
+  // Connection strings carry passwords.
+  'DATABASE_URL',
+  'REDIS_URL',
+]);
 
 export type Env = z.infer<typeof EnvSchema>;
 

@@ -10,7 +10,9 @@ class SqlFileMigrationProvider implements MigrationProvider {
   constructor(private readonly directory: string) {}
 
   async getMigrations(): Promise<Record<string, Migration>> {
-    const names = (await readdir(this.directory)).filter((name) => /^\d{4}_[a-z0-9_]+\.sql$/.test(name)).sort();
+    const names = (await readdir(this.directory))
+      .filter((name) => /^\d{4}_[a-z0-9_]+\.sql$/.test(name))
+      .sort();
     const migrations: Record<string, Migration> = {};
     for (const name of names) {
       const text = await readFile(path.join(this.directory, name), 'utf8');

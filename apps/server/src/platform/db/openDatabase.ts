@@ -45,7 +45,10 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   }
   const dataDir = options.pgliteDataDir ?? 'memory://';
   if (!dataDir.startsWith('memory://')) await mkdir(path.dirname(dataDir), { recursive: true });
-  const pglite = await PGlite.create(dataDir, options.pgliteSnapshot ? { loadDataDir: options.pgliteSnapshot } : {});
+  const pglite = await PGlite.create(
+    dataDir,
+    options.pgliteSnapshot ? { loadDataDir: options.pgliteSnapshot } : {},
+  );
   const db = new Kysely<object>({ dialect: pgliteDialect(pglite) });
   return {
     db,

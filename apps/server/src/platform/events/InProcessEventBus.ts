@@ -30,7 +30,7 @@ export class InProcessEventBus implements EventBus {
       set = new Set();
       this.handlers.set(name, set);
     }
-    set.add(handler as EventHandler<never>);
-    return { dispose: () => void set.delete(handler as EventHandler<never>) };
+    set.add(handler);
+    return { dispose: () => void set.delete(handler) };
   }
 }

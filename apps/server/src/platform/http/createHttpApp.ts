@@ -61,6 +61,8 @@ export async function createHttpApp(options: HttpAppOptions): Promise<HttpApp> {
     forceCloseConnections: true,
     return503OnClosing: true,
   });
+  // JSON is the only body the API accepts unless a route scope adds a parser (file uploads do).
+  app.removeContentTypeParser('text/plain');
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installRouteGuard(app);
@@ -80,7 +82,11 @@ export async function createHttpApp(options: HttpAppOptions): Promise<HttpApp> {
       info: { title: 'Vaporform API', version: options.version },
       components: {
         securitySchemes: {
-          bearerAuth: { type: 'http', scheme: 'bearer', description: 'An API token from POST /api/auth/tokens' },
+          bearerAuth: {
+            type: 'http',
+            scheme: 'bearer',
+            description: 'An API token from POST /api/auth/tokens',
+          },
           sessionCookie: { type: 'apiKey', in: 'cookie', name: sessionCookieName },
         },
       },
@@ -119,7 +125,11 @@ export async function createHttpApp(options: HttpAppOptions): Promise<HttpApp> {
   return app;
 }
 
-async function enforce(policy: RoutePolicy, request: FastifyRequest, projects: ProjectAuthorizer): Promise<void> {
+async function enforce(
+  policy: RoutePolicy,
+  request: FastifyRequest,
+  projects: ProjectAuthorizer,
+): Promise<void> {
   if (policy.access === 'public') return;
   const principal = request.principal;
   if (!principal) throw AppError.unauthenticated();
@@ -134,7 +144,9 @@ async function enforce(policy: RoutePolicy, request: FastifyRequest, projects: P
   const held = await projects.permissionOf(principal, projectId);
   if (!held) throw AppError.notFound('Project');
   if (!permissionIncludes(held, policy.permission)) {
-    throw AppError.forbidden(`This needs the '${policy.permission}' permission on the project; you have '${held}'`);
+    throw AppError.forbidden(
+      `This needs the '${policy.permission}' permission on the project; you have '${held}'`,
+    );
   }
   request.projectPermission = held;
 }

@@ -20,7 +20,10 @@ async function run(check: ReadinessCheck): Promise<Readiness['checks'][string]> 
     return { ok: true };
   } catch (error) {
     // The name of the failure helps an operator; connection strings and stack traces stay in the log.
-    return { ok: false, detail: error instanceof Error ? error.message.split('\n')[0]?.slice(0, 200) : 'failed' };
+    return {
+      ok: false,
+      detail: error instanceof Error ? error.message.split('\n')[0]?.slice(0, 200) : 'failed',
+    };
   } finally {
     clearTimeout(timer);
   }
@@ -32,7 +35,10 @@ export function registerHealthRoutes(app: HttpApp, checks: ReadinessCheck[]): vo
   const health = { status: 'ok' as const };
   api.get(
     '/api/health',
-    { config: { policy: { access: 'public' } }, schema: { tags: ['system'], response: { 200: HealthSchema } } },
+    {
+      config: { policy: { access: 'public' } },
+      schema: { tags: ['system'], response: { 200: HealthSchema } },
+    },
     async () => health,
   );
   api.get(
@@ -44,7 +50,9 @@ export function registerHealthRoutes(app: HttpApp, checks: ReadinessCheck[]): vo
     async (_request, reply) => {
       const results = await Promise.all(checks.map(async (check) => [check.name, await run(check)] as const));
       const ok = results.every(([, result]) => result.ok);
-      return reply.code(ok ? 200 : 503).send({ status: ok ? 'ready' : 'not_ready', checks: Object.fromEntries(results) });
+      return reply
+        .code(ok ? 200 : 503)
+        .send({ status: ok ? 'ready' : 'not_ready', checks: Object.fromEntries(results) });
     },
   );
 }

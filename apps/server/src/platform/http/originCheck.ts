@@ -23,7 +23,9 @@ export function crossSiteRefusal(request: FastifyRequest, policy: OriginPolicy):
   }
   const origin = request.headers.origin;
   if (origin === undefined) return null;
-  return isOwnOrigin(origin, request.headers.host, policy) ? null : 'Cross-site request refused (Origin mismatch)';
+  return isOwnOrigin(origin, request.headers.host, policy)
+    ? null
+    : 'Cross-site request refused (Origin mismatch)';
 }
 
 /** True when `origin` is the IDE: the configured public origin, or the host this request was sent to. */

@@ -33,7 +33,11 @@ export class LoginLimiter {
       points: options.perIp ?? 50,
       duration,
     });
-    this.signups = new RateLimiterMemory({ keyPrefix: 'signup-ip', points: options.signupsPerIp ?? 20, duration: 3600 });
+    this.signups = new RateLimiterMemory({
+      keyPrefix: 'signup-ip',
+      points: options.signupsPerIp ?? 20,
+      duration: 3600,
+    });
   }
 
   /** Throws `rate_limited` when this address may not try this account now. */
@@ -46,10 +50,7 @@ export class LoginLimiter {
   }
 
   async recordFailure(email: string, ip: string): Promise<void> {
-    await Promise.all([
-      this.accountAndIp.penalty(`${email}|${ip}`, 1),
-      this.ip.penalty(ip, 1),
-    ]);
+    await Promise.all([this.accountAndIp.penalty(`${email}|${ip}`, 1), this.ip.penalty(ip, 1)]);
   }
 
   async recordSuccess(email: string, ip: string): Promise<void> {

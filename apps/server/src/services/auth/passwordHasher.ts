@@ -37,7 +37,9 @@ export class PasswordHasher {
     if (!match) return true;
     const [, memory, time, lanes] = match.map(Number);
     return (
-      memory !== this.parameters.memoryCost || time !== this.parameters.timeCost || lanes !== this.parameters.parallelism
+      memory !== this.parameters.memoryCost ||
+      time !== this.parameters.timeCost ||
+      lanes !== this.parameters.parallelism
     );
   }
 }

@@ -44,7 +44,12 @@ export function registerAuthRoutes(app: HttpApp, { service, secureCookies }: Aut
       expires: session.expiresAt,
     });
   const clearSessionCookie = (reply: FastifyReply) =>
-    reply.clearCookie(sessionCookieName, { httpOnly: true, sameSite: 'lax', secure: secureCookies, path: '/' });
+    reply.clearCookie(sessionCookieName, {
+      httpOnly: true,
+      sameSite: 'lax',
+      secure: secureCookies,
+      path: '/',
+    });
 
   api.post(
     '/api/auth/signup',
@@ -85,7 +90,10 @@ export function registerAuthRoutes(app: HttpApp, { service, secureCookies }: Aut
 
   api.get(
     '/api/auth/me',
-    { config: { policy: { access: 'authenticated' } }, schema: { tags: ['auth'], response: { 200: UserResponseSchema } } },
+    {
+      config: { policy: { access: 'authenticated' } },
+      schema: { tags: ['auth'], response: { 200: UserResponseSchema } },
+    },
     async (request) => ({ user: await service.me(principalOf(request)) }),
   );
 
@@ -96,14 +104,21 @@ export function registerAuthRoutes(app: HttpApp, { service, secureCookies }: Aut
       schema: { tags: ['auth'], body: ChangePasswordBodySchema, response: noContent },
     },
     async (request, reply) => {
-      await service.changePassword(principalOf(request), request.body.currentPassword, request.body.newPassword);
+      await service.changePassword(
+        principalOf(request),
+        request.body.currentPassword,
+        request.body.newPassword,
+      );
       return reply.code(204).send(null);
     },
   );
 
   api.get(
     '/api/auth/sessions',
-    { config: { policy: { access: 'authenticated' } }, schema: { tags: ['auth'], response: { 200: SessionListSchema } } },
+    {
+      config: { policy: { access: 'authenticated' } },
+      schema: { tags: ['auth'], response: { 200: SessionListSchema } },
+    },
     async (request) => ({ sessions: await service.listSessions(principalOf(request)) }),
   );
 
@@ -125,12 +140,16 @@ export function registerAuthRoutes(app: HttpApp, { service, secureCookies }: Aut
       config: { policy: { access: 'authenticated' } },
       schema: { tags: ['auth'], body: CreateTokenBodySchema, response: { 201: CreatedTokenSchema } },
     },
-    async (request, reply) => reply.code(201).send(await service.createApiToken(principalOf(request), request.body)),
+    async (request, reply) =>
+      reply.code(201).send(await service.createApiToken(principalOf(request), request.body)),
   );
 
   api.get(
     '/api/auth/tokens',
-    { config: { policy: { access: 'authenticated' } }, schema: { tags: ['auth'], response: { 200: TokenListSchema } } },
+    {
+      config: { policy: { access: 'authenticated' } },
+      schema: { tags: ['auth'], response: { 200: TokenListSchema } },
+    },
     async (request) => ({ tokens: await service.listApiTokens(principalOf(request)) }),
   );
 
@@ -148,7 +167,10 @@ export function registerAuthRoutes(app: HttpApp, { service, secureCookies }: Aut
 
   api.get(
     '/api/admin/settings',
-    { config: { policy: { access: 'admin' } }, schema: { tags: ['admin'], response: { 200: AuthSettingsSchema } } },
+    {
+      config: { policy: { access: 'admin' } },
+      schema: { tags: ['admin'], response: { 200: AuthSettingsSchema } },
+    },
     async () => ({ signupMode: await service.signupMode() }),
   );
 
@@ -173,6 +195,8 @@ export function registerAuthRoutes(app: HttpApp, { service, secureCookies }: Aut
     async (request, reply) =>
       reply
         .code(201)
-        .send(await service.createInvite(principalOf(request), request.body.email, request.body.expiresInDays)),
+        .send(
+          await service.createInvite(principalOf(request), request.body.email, request.body.expiresInDays),
+        ),
   );
 }

@@ -10,7 +10,12 @@ import {
 } from '@vaporform/contracts';
 import type { CacheManager } from '../../platform/cache/CacheManager.js';
 import { AppError } from '../../platform/errors/AppError.js';
-import type { AuthenticationResult, Authenticator, Credentials, Principal } from '../../platform/http/policy.js';
+import type {
+  AuthenticationResult,
+  Authenticator,
+  Credentials,
+  Principal,
+} from '../../platform/http/policy.js';
 import { apiTokenPrefix, hashSecret, newApiToken, newSecret } from './credentialSecrets.js';
 import type { LoginLimiter } from './loginLimiter.js';
 import type { PasswordHasher } from './passwordHasher.js';
@@ -45,7 +50,13 @@ const touchIntervalMs = 5 * 60 * 1000;
 const signupModeKey = 'auth.signup_mode';
 
 export function toUser(row: UserRow): User {
-  return { id: row.id, email: row.email, name: row.name, role: row.role, createdAt: row.created_at.toISOString() };
+  return {
+    id: row.id,
+    email: row.email,
+    name: row.name,
+    role: row.role,
+    createdAt: row.created_at.toISOString(),
+  };
 }
 
 function toApiToken(row: ApiTokenRow): ApiToken {
@@ -73,24 +84,36 @@ export class AuthService implements Authenticator {
     this.now = options.now ?? (() => new Date());
   }
 
-  async signup(body: SignupBody, client: { ip: string; userAgent: string | undefined }): Promise<IssuedSession> {
+  async signup(
+    body: SignupBody,
+    client: { ip: string; userAgent: string | undefined },
+  ): Promise<IssuedSession> {
     await this.options.limiter.consumeSignup(client.ip);
     const mode = await this.signupMode();
     const isFirstUser = (await this.store.countUsers()) === 0;
     if (!isFirstUser && mode !== 'open') {
-      if (mode === 'closed') throw AppError.forbidden('Sign-up is closed on this server; ask an administrator');
+      if (mode === 'closed')
+        throw AppError.forbidden('Sign-up is closed on this server; ask an administrator');
       const invited =
         body.inviteToken !== undefined &&
         (await this.store.consumeInvite(body.email, hashSecret(body.inviteToken), this.now()));
       if (!invited) throw AppError.forbidden('Sign-up needs a valid invite for this email address');
     }
     const passwordHash = await this.options.hasher.hash(body.password);
-    const row = await this.store.insertUser({ id: randomUUID(), email: body.email, name: body.name, password_hash: passwordHash });
+    const row = await this.store.insertUser({
+      id: randomUUID(),
+      email: body.email,
+      name: body.name,
+      password_hash: passwordHash,
+    });
     if (!row) throw new AppError('conflict', 'An account with this email already exists; log in instead');
     return this.issueSession(row, client);
   }
 
-  async login(body: LoginBody, client: { ip: string; userAgent: string | undefined }): Promise<IssuedSession> {
+  async login(
+    body: LoginBody,
+    client: { ip: string; userAgent: string | undefined },
+  ): Promise<IssuedSession> {
     const { limiter, hasher } = this.options;
     await limiter.assertLoginAllowed(body.email, client.ip);
     const row = await this.store.findUserByEmail(body.email);
@@ -108,7 +131,9 @@ export class AuthService implements Authenticator {
 
   async logout(principal: Principal): Promise<void> {
     if (principal.via !== 'session') return;
-    await this.forget(await this.store.revokeSessions({ userId: principal.userId, sessionId: principal.credentialId }));
+    await this.forget(
+      await this.store.revokeSessions({ userId: principal.userId, sessionId: principal.credentialId }),
+    );
   }
 
   async authenticate(credentials: Credentials): Promise<AuthenticationResult> {
@@ -168,7 +193,9 @@ export class AuthService implements Authenticator {
     input: { name: string; expiresInDays?: number | undefined },
   ): Promise<{ token: string; apiToken: ApiToken }> {
     const token = newApiToken();
-    const expiresAt = input.expiresInDays ? new Date(this.now().getTime() + input.expiresInDays * 86_400_000) : null;
+    const expiresAt = input.expiresInDays
+      ? new Date(this.now().getTime() + input.expiresInDays * 86_400_000)
+      : null;
     const row = await this.store.insertApiToken({
       id: randomUUID(),
       user_id: principal.userId,
@@ -212,7 +239,10 @@ export class AuthService implements Authenticator {
     return { id: invite.id, email, expiresAt: invite.expiresAt.toISOString(), token };
   }
 
-  private async issueSession(row: UserRow, client: { ip: string; userAgent: string | undefined }): Promise<IssuedSession> {
+  private async issueSession(
+    row: UserRow,
+    client: { ip: string; userAgent: string | undefined },
+  ): Promise<IssuedSession> {
     const sessionToken = newSecret();
     const expiresAt = new Date(this.now().getTime() + this.options.sessionDays * 86_400_000);
     await this.store.insertSession({
@@ -238,13 +268,18 @@ export class AuthService implements Authenticator {
     let cached = await this.options.cache.get<CachedCredential>(key);
     if (!cached) {
       const owner =
-        via === 'token' ? await this.store.findApiTokenOwner(hash, now) : await this.store.findSessionOwner(hash, now);
+        via === 'token'
+          ? await this.store.findApiTokenOwner(hash, now)
+          : await this.store.findSessionOwner(hash, now);
       if (!owner || owner.user.disabled_at) return undefined;
       cached = this.toCached(via, owner);
       await this.options.cache.set(key, cached, credentialCacheSeconds);
     }
     if (cached.expiresAt !== null && new Date(cached.expiresAt) <= now) return undefined;
-    if (cached.lastUsedAt === null || now.getTime() - new Date(cached.lastUsedAt).getTime() > touchIntervalMs) {
+    if (
+      cached.lastUsedAt === null ||
+      now.getTime() - new Date(cached.lastUsedAt).getTime() > touchIntervalMs
+    ) {
       const id = cached.principal.credentialId;
       await (via === 'token' ? this.store.touchApiToken(id, now) : this.store.touchSession(id, now));
       await this.options.cache.set(key, { ...cached, lastUsedAt: now.toISOString() }, credentialCacheSeconds);

@@ -95,10 +95,16 @@ export class AuthStore {
    * Inserts a user, deciding the role inside one transaction under an advisory lock so that two sign-ups
    * racing on an empty instance cannot both become admin. Returns undefined when the email is taken.
    */
-  async insertUser(user: Omit<UserRow, 'role' | 'created_at' | 'updated_at' | 'disabled_at'>): Promise<UserRow | undefined> {
+  async insertUser(
+    user: Omit<UserRow, 'role' | 'created_at' | 'updated_at' | 'disabled_at'>,
+  ): Promise<UserRow | undefined> {
     return this.db.transaction().execute(async (trx) => {
       await sql`select pg_advisory_xact_lock(hashtext('vaporform.users.insert'))`.execute(trx);
-      const taken = await trx.selectFrom('users').select('id').where('email', '=', user.email).executeTakeFirst();
+      const taken = await trx
+        .selectFrom('users')
+        .select('id')
+        .where('email', '=', user.email)
+        .executeTakeFirst();
       if (taken) return undefined;
       const existing = await trx.selectFrom('users').select('id').limit(1).executeTakeFirst();
       return trx
@@ -125,8 +131,13 @@ export class AuthStore {
       .execute();
   }
 
-  async insertSession(session: Omit<SessionRow, 'created_at' | 'last_seen_at' | 'revoked_at'>): Promise<void> {
-    await this.db.insertInto('sessions').values({ ...session, revoked_at: null }).execute();
+  async insertSession(
+    session: Omit<SessionRow, 'created_at' | 'last_seen_at' | 'revoked_at'>,
+  ): Promise<void> {
+    await this.db
+      .insertInto('sessions')
+      .values({ ...session, revoked_at: null })
+      .execute();
   }
 
   async findSessionOwner(tokenHash: string, now: Date): Promise<CredentialOwner | undefined> {
@@ -142,7 +153,12 @@ export class AuthStore {
       .executeTakeFirst();
     if (!row) return undefined;
     const { credential_id, credential_expires_at, credential_last_used_at, ...user } = row;
-    return { credentialId: credential_id, expiresAt: credential_expires_at, lastUsedAt: credential_last_used_at, user };
+    return {
+      credentialId: credential_id,
+      expiresAt: credential_expires_at,
+      lastUsedAt: credential_last_used_at,
+      user,
+    };
   }
 
   async touchSession(sessionId: string, now: Date): Promise<void> {
@@ -161,7 +177,11 @@ export class AuthStore {
   }
 
   /** Revokes the matching live sessions and returns their token hashes, so caches can forget them. */
-  async revokeSessions(filter: { userId: string; sessionId?: string; exceptSessionId?: string }): Promise<string[]> {
+  async revokeSessions(filter: {
+    userId: string;
+    sessionId?: string;
+    exceptSessionId?: string;
+  }): Promise<string[]> {
     let query = this.db
       .updateTable('sessions')
       .set({ revoked_at: new Date() })
@@ -173,7 +193,9 @@ export class AuthStore {
     return rows.map((row) => row.token_hash);
   }
 
-  async insertApiToken(token: Omit<ApiTokenRow, 'created_at' | 'last_used_at' | 'revoked_at'>): Promise<ApiTokenRow> {
+  async insertApiToken(
+    token: Omit<ApiTokenRow, 'created_at' | 'last_used_at' | 'revoked_at'>,
+  ): Promise<ApiTokenRow> {
     return this.db
       .insertInto('api_tokens')
       .values({ ...token, last_used_at: null, revoked_at: null })
@@ -194,7 +216,12 @@ export class AuthStore {
       .executeTakeFirst();
     if (!row) return undefined;
     const { credential_id, credential_expires_at, credential_last_used_at, ...user } = row;
-    return { credentialId: credential_id, expiresAt: credential_expires_at, lastUsedAt: credential_last_used_at, user };
+    return {
+      credentialId: credential_id,
+      expiresAt: credential_expires_at,
+      lastUsedAt: credential_last_used_at,
+      user,
+    };
   }
 
   async touchApiToken(tokenId: string, now: Date): Promise<void> {
@@ -224,7 +251,13 @@ export class AuthStore {
     return row?.token_hash;
   }
 
-  async insertInvite(invite: { id: string; email: string; tokenHash: string; createdBy: string; expiresAt: Date }) {
+  async insertInvite(invite: {
+    id: string;
+    email: string;
+    tokenHash: string;
+    createdBy: string;
+    expiresAt: Date;
+  }) {
     await this.db
       .insertInto('invites')
       .values({
@@ -252,7 +285,11 @@ export class AuthStore {
   }
 
   async getSetting(key: string): Promise<unknown> {
-    const row = await this.db.selectFrom('settings').select('value').where('key', '=', key).executeTakeFirst();
+    const row = await this.db
+      .selectFrom('settings')
+      .select('value')
+      .where('key', '=', key)
+      .executeTakeFirst();
     return row?.value;
   }
 

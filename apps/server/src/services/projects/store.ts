@@ -48,7 +48,11 @@ export class ProjectStore {
   }
 
   async exists(projectId: string): Promise<boolean> {
-    const row = await this.db.selectFrom('projects').select('id').where('id', '=', projectId).executeTakeFirst();
+    const row = await this.db
+      .selectFrom('projects')
+      .select('id')
+      .where('id', '=', projectId)
+      .executeTakeFirst();
     return row !== undefined;
   }
 }
