@@ -22,8 +22,6 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import {
   envNumber,
@@ -38,6 +36,8 @@ import {
   round,
   sleep,
   track,
+  tempDir,
+  removeTempDir,
   writeResult,
 } from './lib/common.js';
 
@@ -224,7 +224,7 @@ async function main(): Promise<void> {
   if (!existsSync(mainJs)) throw new Error(`${mainJs} is missing after the build`);
   console.log(`  build: ${ms(performance.now() - buildStarted)} ms`);
 
-  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'vaporform-bench-coldstart-'));
+  const dataDir = tempDir('vaporform-bench-coldstart-');
   try {
     // 2. First start creates and migrates the database; it is reported but not part of the cold-start figure.
     const first = await measure('server', dataDir);
@@ -390,7 +390,7 @@ async function main(): Promise<void> {
       process.exitCode = 1;
     }
   } finally {
-    await rm(dataDir, { recursive: true, force: true });
+    removeTempDir(dataDir);
   }
 }
 

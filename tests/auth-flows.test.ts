@@ -57,9 +57,7 @@ describe.each(testDatabaseKinds())('auth flows on $kind', ({ skipReason, open })
       expect(viaToken.json()).toMatchObject({ user: { email: 'owner@example.com' } });
 
       const listed = await server.request({ method: 'GET', url: '/api/auth/tokens', token });
-      expect(listed.json<{ tokens: { id: string }[] }>().tokens.map((entry) => entry.id)).toContain(
-        apiToken.id,
-      );
+      expect(listed.json<{ id: string }[]>().map((entry) => entry.id)).toContain(apiToken.id);
       expect(listed.body).not.toContain(token);
     },
   );
@@ -92,7 +90,7 @@ describe.each(testDatabaseKinds())('auth flows on $kind', ({ skipReason, open })
     const { token, cookie } = await server.userWithToken('revoker@example.com');
     expect((await server.request({ method: 'GET', url: '/api/auth/me', token })).statusCode).toBe(200);
     const list = await server.request({ method: 'GET', url: '/api/auth/tokens', cookie });
-    const id = list.json<{ tokens: { id: string }[] }>().tokens[0]?.id;
+    const id = list.json<{ id: string }[]>()[0]?.id;
     const revoked = await server.request({ method: 'DELETE', url: `/api/auth/tokens/${id}`, cookie });
     expect(revoked.statusCode).toBe(204);
     const after = await server.request({ method: 'GET', url: '/api/auth/me', token });
@@ -125,8 +123,7 @@ describe.each(testDatabaseKinds())('auth flows on $kind', ({ skipReason, open })
       }),
     );
     const listed = await server.request({ method: 'GET', url: '/api/auth/sessions', cookie: first });
-    const sessions = listed.json<{ sessions: { id: string; current: boolean; userAgent: string | null }[] }>()
-      .sessions;
+    const sessions = listed.json<{ id: string; current: boolean; userAgent: string | null }[]>();
     expect(sessions).toHaveLength(2);
     expect(sessions.filter((session) => session.current)).toHaveLength(1);
     const other = sessions.find((session) => !session.current);

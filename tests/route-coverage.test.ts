@@ -14,7 +14,7 @@ function throwawayApp() {
     trustProxy: false,
     origin: { publicOrigin: 'http://localhost:4000', isForeignHost: () => false },
     authenticator: { authenticate: async () => ({ kind: 'anonymous' }) },
-    projects: { permissionOf: async () => null },
+    projects: { permissionOf: async () => null, idForSlug: async () => null },
     version: 'test',
   });
 }
@@ -40,7 +40,9 @@ describe('route-coverage guard', () => {
     expect(document.openapi).toMatch(/^3\./);
     const documented = new Set(
       Object.entries(document.paths).flatMap(([url, methods]) =>
-        Object.keys(methods).map((method) => `${method.toUpperCase()} ${url.replace(/\{(\w+)\}/g, ':$1')}`),
+        Object.keys(methods).map(
+          (method) => `${method.toUpperCase()} ${url.replace(/\{\*\}/g, '*').replace(/\{(\w+)\}/g, ':$1')}`,
+        ),
       ),
     );
     const expected = registeredRoutes(server.app)

@@ -1,5 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
@@ -33,6 +33,10 @@ export function median(values: readonly number[]): number {
   const upper = sorted[middle] ?? Number.NaN;
   return sorted.length % 2 === 1 ? upper : ((sorted[middle - 1] ?? Number.NaN) + upper) / 2;
 }
+
+/** A number for a table or a log line; `n/a` for a missing or NaN value. */
+export const fmt = (value: number | null | undefined, digits = 2): string =>
+  value === null || value === undefined || Number.isNaN(value) ? 'n/a' : value.toFixed(digits);
 
 export function round(value: number, digits = 2): number {
   const factor = 10 ** digits;
@@ -81,6 +85,13 @@ export function machine() {
   };
 }
 
+/** CPU time (ms) the whole machine has spent busy since boot, summed over all cores. */
+export function machineBusyMs(): number {
+  return os
+    .cpus()
+    .reduce((sum, cpu) => sum + cpu.times.user + cpu.times.nice + cpu.times.sys + cpu.times.irq, 0);
+}
+
 export function writeResult(name: string, result: unknown): string {
   mkdirSync(resultsDir, { recursive: true });
   const file = path.join(resultsDir, `${name}.json`);
@@ -114,8 +125,34 @@ export function killHard(child: ChildProcess): void {
   }
 }
 
+const tempDirs = new Set<string>();
+
+/** A new directory under the OS temp dir, removed when this process exits (also on a signal or an error). */
+export function tempDir(prefix: string): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), prefix));
+  tempDirs.add(dir);
+  return dir;
+}
+
+/** Removes a directory made by tempDir() now. */
+export function removeTempDir(dir: string): void {
+  rmSync(dir, { recursive: true, force: true });
+  tempDirs.delete(dir);
+}
+
 function killAllChildren(): void {
   for (const child of children) killHard(child);
+}
+
+function cleanUp(): void {
+  killAllChildren();
+  for (const dir of tempDirs) {
+    try {
+      removeTempDir(dir);
+    } catch {
+      // best effort: it is under the OS temp dir
+    }
+  }
 }
 
 let guarded = false;
@@ -127,7 +164,7 @@ let guarded = false;
 export function guard(name: string, limitMs: number): void {
   if (guarded) return;
   guarded = true;
-  process.on('exit', killAllChildren);
+  process.on('exit', cleanUp);
   let stopping = false;
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
     // `on`, not `once`: a second signal (Ctrl-C reaches both bench/run.mjs and us) must not kill this process
@@ -157,6 +194,33 @@ export function guard(name: string, limitMs: number): void {
 // Network (127.0.0.1 only)
 
 export const host = '127.0.0.1';
+
+/** Starts listening on 127.0.0.1 on a port chosen by the OS; resolves with that port. */
+export function listenLocal(server: net.Server): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, host, () => {
+      server.off('error', reject);
+      resolve(portOf(server));
+    });
+  });
+}
+
+/** The port a listening server is bound to. */
+export function portOf(server: net.Server): number {
+  const address = server.address();
+  if (typeof address !== 'object' || address === null) throw new Error('the server is not listening');
+  return address.port;
+}
+
+/** Closes an http server, dropping its keep-alive connections; resolves once it is closed. */
+export function closeHttpServer(server: http.Server | undefined): Promise<void> {
+  return new Promise((resolve) => {
+    if (!server?.listening) return resolve();
+    server.closeAllConnections();
+    server.close(() => resolve());
+  });
+}
 
 /** A port that was free a moment ago on 127.0.0.1. */
 export async function freePort(): Promise<number> {

@@ -1,4 +1,5 @@
-// The load generator of bench/http.bench.ts, run as a separate child process (see the comment there for why).
+// The load generator of the benchmarks, run as a separate child process and driven by bench/lib/load.ts (see
+// the comment there for why).
 // It receives one job at a time over IPC, runs autocannon against 127.0.0.1, and answers with a summary.
 // Plain JavaScript on purpose: it needs no TypeScript loader, so the process stays as lean as possible.
 import autocannon from 'autocannon';
@@ -67,7 +68,7 @@ function run(job) {
 }
 
 if (!process.send) {
-  console.error('loadgen.mjs is started by bench/http.bench.ts over IPC; it does nothing on its own.');
+  console.error('loadgen.mjs is started by bench/lib/load.ts over IPC; it does nothing on its own.');
   process.exit(1);
 }
 

@@ -11,6 +11,7 @@ const serverRoot = fileURLToPath(new URL('../', import.meta.url));
 const paths = {
   migrationsDir: `${serverRoot}migrations`,
   webDistDir: fileURLToPath(new URL('../../web/dist', import.meta.url)),
+  templatesDir: fileURLToPath(new URL('../../../templates', import.meta.url)),
 };
 
 const shutdownGraceMs = 10_000;

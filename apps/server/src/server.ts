@@ -18,13 +18,23 @@ import {
   LoginLimiter,
   PasswordHasher,
   registerAuthRoutes,
+  UserDirectory,
 } from './services/auth/index.js';
 import type { Argon2Parameters, LoginLimiterOptions } from './services/auth/index.js';
-import { ProjectAccess, ProjectStore } from './services/projects/index.js';
+import { CheckpointService, registerCheckpointRoutes } from './services/checkpoints/index.js';
+import { FilesService, registerFilesRoutes, WorkspaceWatcher } from './services/files/index.js';
+import {
+  ProjectAccess,
+  ProjectsService,
+  ProjectStore,
+  registerProjectRoutes,
+} from './services/projects/index.js';
+import { registerTemplateRoutes, TemplateRegistry } from './services/templates/index.js';
 
 export interface ServerPaths {
   migrationsDir: string;
   webDistDir: string;
+  templatesDir: string;
 }
 
 /** What tests may swap: each has a production default built from `Config`. */
@@ -81,7 +91,39 @@ export async function createServer(
       sessionDays: config.sessionDays,
       initialSignupMode: config.initialSignupMode,
     });
-    const projectAccess = new ProjectAccess(new ProjectStore(database.db));
+    const projectStore = new ProjectStore(database.db);
+    const projectAccess = new ProjectAccess(projectStore);
+    const templates = await TemplateRegistry.load(paths.templatesDir);
+    const files = new FilesService({
+      workspacesDir: path.join(config.dataDir, 'workspaces'),
+      scratchDir: path.join(config.dataDir, 'tmp'),
+      maxFileBytes: config.maxFileBytes,
+    });
+    const watcher = disposables.add(
+      new WorkspaceWatcher(
+        events,
+        (projectId) => files.workspaceDir(projectId),
+        (error) => logger.warn({ err: error }, 'workspace watcher failed'),
+      ),
+    );
+    const checkpoints = new CheckpointService({
+      checkpointsDir: path.join(config.dataDir, 'checkpoints'),
+      onMaintenanceError: (error) => logger.warn({ err: error }, 'checkpoint maintenance failed'),
+    });
+    const projects = new ProjectsService({
+      store: projectStore,
+      templates,
+      workspaces: files,
+      checkpoints,
+      users: new UserDirectory(new AuthStore(database.db)),
+      events,
+    });
+    disposables.add(
+      events.subscribe('project.deleted', async ({ projectId }) => {
+        await watcher.stop(projectId);
+        await Promise.all([files.removeWorkspace(projectId), checkpoints.remove(projectId)]);
+      }),
+    );
 
     const app = await createHttpApp({
       logger,
@@ -99,6 +141,19 @@ export async function createServer(
 
     registerHealthRoutes(app, [{ name: 'database', check: () => database.ping() }]);
     registerAuthRoutes(app, { service: auth, secureCookies: config.publicUrl.protocol === 'https:' });
+    registerTemplateRoutes(app, templates);
+    registerProjectRoutes(app, projects);
+    registerFilesRoutes(app, {
+      files,
+      watcher,
+      scratchDir: path.join(config.dataDir, 'tmp'),
+      maxUploadBytes: config.maxFileBytes,
+      maxImportBytes: config.maxImportBytes,
+    });
+    registerCheckpointRoutes(app, {
+      checkpoints,
+      workspaceDir: (projectId) => files.workspaceDir(projectId),
+    });
     await registerWebAssets(app, paths.webDistDir);
     await app.ready();
 

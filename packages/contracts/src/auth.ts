@@ -55,7 +55,7 @@ export const SessionSchema = z.object({
   current: z.boolean(),
 });
 export type Session = z.infer<typeof SessionSchema>;
-export const SessionListSchema = z.object({ sessions: z.array(SessionSchema) });
+export const SessionListSchema = z.array(SessionSchema);
 
 export const CreateTokenBodySchema = z.strictObject({
   name: z.string().trim().min(1).max(100),
@@ -73,7 +73,7 @@ export const ApiTokenSchema = z.object({
 });
 export type ApiToken = z.infer<typeof ApiTokenSchema>;
 export const CreatedTokenSchema = z.object({ token: z.string(), apiToken: ApiTokenSchema });
-export const TokenListSchema = z.object({ tokens: z.array(ApiTokenSchema) });
+export const TokenListSchema = z.array(ApiTokenSchema);
 
 export const SignupModeSchema = z.enum(['open', 'invite', 'closed']);
 export type SignupMode = z.infer<typeof SignupModeSchema>;

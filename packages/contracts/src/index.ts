@@ -4,3 +4,6 @@ export * from './errors.js';
 export * from './events.js';
 export * from './health.js';
 export * from './permissions.js';
+export * from './files.js';
+export * from './projects.js';
+export * from './templates.js';

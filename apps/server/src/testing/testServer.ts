@@ -46,7 +46,11 @@ export async function startTestServer(
   const config = loadConfig({ VAPORFORM_DATA_DIR: dataDir, LOG_LEVEL: 'silent', ...options.env });
   const server = await createServer(
     config,
-    { migrationsDir, webDistDir: path.join(repoRoot, 'apps/web/dist-absent-in-tests') },
+    {
+      migrationsDir,
+      webDistDir: path.join(repoRoot, 'apps/web/dist-absent-in-tests'),
+      templatesDir: path.join(repoRoot, 'templates'),
+    },
     { logger: pino({ level: 'silent' }), database, argon2: fastArgon2, ...options.overrides },
   );
 

@@ -44,6 +44,7 @@ export class CacheManager implements Cache {
     await Promise.all([this.options.memory.delete(key), this.options.shared?.delete(key)]);
   }
 
+  /** A loader returning undefined caches nothing, so a miss is asked again next time. */
   async getOrLoad<T>(key: string, ttlSeconds: number, load: () => Promise<T>): Promise<T> {
     const cached = await this.get<T>(key);
     if (cached !== undefined) return cached;

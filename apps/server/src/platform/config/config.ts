@@ -44,6 +44,18 @@ const EnvSchema = z.object({
     .min(1024)
     .max(1024 ** 3)
     .default(1024 * 1024),
+  VAPORFORM_MAX_FILE_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(1024 ** 3)
+    .default(10 * 1024 * 1024),
+  VAPORFORM_MAX_IMPORT_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(8 * 1024 ** 3)
+    .default(100 * 1024 * 1024),
   VAPORFORM_SESSION_DAYS: z.coerce.number().int().min(1).max(365).default(30),
   VAPORFORM_SIGNUP_MODE: z.enum(['open', 'invite', 'closed']).default('open'),
   VAPORFORM_TRUST_PROXY: bool.default(false),
@@ -74,6 +86,8 @@ export interface Config {
   redisUrl: string | undefined;
   runtime: Env['VAPORFORM_RUNTIME'];
   bodyLimitBytes: number;
+  maxFileBytes: number;
+  maxImportBytes: number;
   sessionDays: number;
   initialSignupMode: Env['VAPORFORM_SIGNUP_MODE'];
   trustProxy: boolean;
@@ -111,6 +125,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     redisUrl: env.REDIS_URL,
     runtime: env.VAPORFORM_RUNTIME,
     bodyLimitBytes: env.VAPORFORM_BODY_LIMIT_BYTES,
+    maxFileBytes: env.VAPORFORM_MAX_FILE_BYTES,
+    maxImportBytes: env.VAPORFORM_MAX_IMPORT_BYTES,
     sessionDays: env.VAPORFORM_SESSION_DAYS,
     initialSignupMode: env.VAPORFORM_SIGNUP_MODE,
     trustProxy: env.VAPORFORM_TRUST_PROXY,

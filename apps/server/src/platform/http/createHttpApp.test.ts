@@ -36,6 +36,7 @@ describe('policy enforcement at the HTTP edge', () => {
         },
       },
       projects: {
+        idForSlug: async (slug) => (slug === 'the-project' ? projectId : null),
         permissionOf: async (caller, id) =>
           id !== projectId ? null : caller.role === 'admin' ? 'admin' : (members.get(caller.userId) ?? null),
       },
@@ -48,6 +49,11 @@ describe('policy enforcement at the HTTP edge', () => {
         async (request) => ({ held: request.projectPermission }),
       );
     }
+    app.get(
+      '/git/:repo/info/refs',
+      { config: { policy: { access: 'project', permission: 'read', param: 'repo', by: 'slug' } } },
+      async (request) => ({ projectId: request.projectId }),
+    );
     app.get('/api/admin-only', { config: { policy: { access: 'admin' } } }, async () => ({ ok: true }));
     await app.ready();
   });
@@ -92,6 +98,34 @@ describe('policy enforcement at the HTTP edge', () => {
     const response = await call('bad', 'read');
     expect(response.statusCode).toBe(401);
     expect(response.json()).toMatchObject({ error: { message: 'bad token' } });
+  });
+
+  it('resolves a project named by slug, and hides unknown slugs', async () => {
+    const known = await app.inject({
+      method: 'GET',
+      url: '/git/the-project.git/info/refs',
+      headers: { authorization: 'Bearer reader' },
+    });
+    expect(known.json()).toEqual({ projectId });
+    const unknown = await app.inject({
+      method: 'GET',
+      url: '/git/other.git/info/refs',
+      headers: { authorization: 'Bearer reader' },
+    });
+    expect(unknown.statusCode).toBe(404);
+  });
+
+  it('takes an API token as the Basic password, as git clients send it', async () => {
+    const basic = Buffer.from('anyone:reader').toString('base64');
+    const response = await app.inject({
+      method: 'GET',
+      url: '/git/the-project.git/info/refs',
+      headers: { authorization: `Basic ${basic}` },
+    });
+    expect(response.statusCode).toBe(200);
+    const anonymous = await app.inject({ method: 'GET', url: '/git/the-project.git/info/refs' });
+    expect(anonymous.statusCode).toBe(401);
+    expect(anonymous.headers['www-authenticate']).toMatch(/^Basic/);
   });
 
   it('keeps admin routes for platform admins', async () => {

@@ -33,9 +33,23 @@ export interface HttpAppOptions {
 const requestIdPattern = /^[A-Za-z0-9._-]{1,64}$/;
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/**
+ * A Bearer token, or Basic credentials whose password is an API token: git clients only speak Basic
+ * (`git clone http://anything:<token>@host/git/<slug>.git`).
+ */
+function tokenFrom(authorization: string | undefined): string | undefined {
+  if (!authorization) return undefined;
+  const bearer = /^Bearer\s+(\S+)\s*$/i.exec(authorization)?.[1];
+  if (bearer) return bearer;
+  const basic = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(authorization)?.[1];
+  if (!basic) return undefined;
+  const decoded = Buffer.from(basic, 'base64').toString('utf8');
+  const password = decoded.slice(decoded.indexOf(':') + 1);
+  return password === '' ? undefined : password;
+}
+
 function credentialsOf(request: FastifyRequest): Credentials {
-  const authorization = request.headers.authorization;
-  const bearer = authorization?.match(/^Bearer\s+(\S+)\s*$/i)?.[1];
+  const bearer = tokenFrom(request.headers.authorization);
   return {
     sessionToken: request.cookies[sessionCookieName],
     bearerToken: bearer,
@@ -69,10 +83,8 @@ export async function createHttpApp(options: HttpAppOptions): Promise<HttpApp> {
 
   app.decorateRequest('principal', null);
   app.decorateRequest('projectPermission', null);
+  app.decorateRequest('projectId', null);
   app.setErrorHandler((error, request, reply) => sendError(request, reply, error));
-  app.addHook('onSend', async (request, reply) => {
-    reply.header('x-request-id', request.id);
-  });
 
   await app.register(cookie);
   await app.register(websocket, { options: { maxPayload: options.bodyLimitBytes } });
@@ -100,21 +112,24 @@ export async function createHttpApp(options: HttpAppOptions): Promise<HttpApp> {
     }
   });
 
-  app.addHook('onRequest', async (request) => {
+  // Callback style, not async: most requests (public, no credentials) finish synchronously, and this hook
+  // runs on every request, so it should not allocate a promise it does not need.
+  app.addHook('onRequest', (request, reply, done) => {
+    reply.header('x-request-id', request.id);
     const policy = request.routeOptions.config.policy;
     // Not-found requests have no route and no policy; they get a 404 whatever the caller is.
-    if (!policy) return;
+    if (!policy) return done();
     const refusal = crossSiteRefusal(request, options.origin);
-    if (refusal) throw new AppError('forbidden', refusal);
+    if (refusal) return done(new AppError('forbidden', refusal));
     const credentials = credentialsOf(request);
-    if (credentials.sessionToken !== undefined || credentials.bearerToken !== undefined) {
-      const result = await options.authenticator.authenticate(credentials);
-      if (result.kind === 'authenticated') request.principal = result.principal;
-      else if (result.kind === 'rejected' && policy.access !== 'public') {
-        throw AppError.unauthenticated(result.reason);
-      }
+    if (
+      policy.access === 'public' &&
+      credentials.sessionToken === undefined &&
+      credentials.bearerToken === undefined
+    ) {
+      return done();
     }
-    await enforce(policy, request, options.projects);
+    authorize(request, policy, credentials, options).then(() => done(), done);
   });
 
   app.get(
@@ -125,11 +140,18 @@ export async function createHttpApp(options: HttpAppOptions): Promise<HttpApp> {
   return app;
 }
 
-async function enforce(
-  policy: RoutePolicy,
+async function authorize(
   request: FastifyRequest,
-  projects: ProjectAuthorizer,
+  policy: RoutePolicy,
+  credentials: Credentials,
+  options: HttpAppOptions,
 ): Promise<void> {
+  if (credentials.sessionToken !== undefined || credentials.bearerToken !== undefined) {
+    const result = await options.authenticator.authenticate(credentials);
+    if (result.kind === 'authenticated') request.principal = result.principal;
+    else if (result.kind === 'rejected' && policy.access !== 'public')
+      throw AppError.unauthenticated(result.reason);
+  }
   if (policy.access === 'public') return;
   const principal = request.principal;
   if (!principal) throw AppError.unauthenticated();
@@ -138,10 +160,11 @@ async function enforce(
     if (principal.role !== 'admin') throw AppError.forbidden('Only an administrator can do that');
     return;
   }
-  const projectId = (request.params as Record<string, string | undefined>)[policy.param ?? 'id'];
+  const named = (request.params as Record<string, string | undefined>)[policy.param ?? 'id'];
+  const projectId = policy.by === 'slug' ? await idForSlug(named, options.projects) : named;
   // A project that is malformed, missing or not shared with the caller all look the same: not found.
   if (!projectId || !uuidPattern.test(projectId)) throw AppError.notFound('Project');
-  const held = await projects.permissionOf(principal, projectId);
+  const held = await options.projects.permissionOf(principal, projectId);
   if (!held) throw AppError.notFound('Project');
   if (!permissionIncludes(held, policy.permission)) {
     throw AppError.forbidden(
@@ -149,6 +172,12 @@ async function enforce(
     );
   }
   request.projectPermission = held;
+  request.projectId = projectId;
+}
+
+async function idForSlug(named: string | undefined, projects: ProjectAuthorizer): Promise<string | null> {
+  const slug = named?.replace(/\.git$/, '');
+  return slug && /^[a-z0-9-]{1,40}$/.test(slug) ? projects.idForSlug(slug) : null;
 }
 
 /** The typed view of the app that route files use. */

@@ -69,5 +69,13 @@ export function sendError(request: FastifyRequest, reply: FastifyReply, error: u
       requestId: request.id,
     },
   };
+  if (appError.code === 'unauthenticated') {
+    // git asks for credentials only when challenged with Basic; browsers would show a dialog for it.
+    const gitClient = request.url.startsWith('/git/');
+    reply.header(
+      'www-authenticate',
+      gitClient ? 'Basic realm="Vaporform git", charset="UTF-8"' : 'Bearer realm="Vaporform"',
+    );
+  }
   return reply.code(appError.status).type('application/json; charset=utf-8').send(body);
 }

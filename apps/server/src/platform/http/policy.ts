@@ -11,8 +11,10 @@ export type RoutePolicy =
   | {
       access: 'project';
       permission: ProjectPermission;
-      /** The route parameter holding the project id; `id` unless said. */
+      /** The route parameter naming the project; `id` unless said. */
       param?: string;
+      /** Whether that parameter holds the id (default) or the slug (`<slug>` or `<slug>.git`). */
+      by?: 'id' | 'slug';
     };
 
 export interface Principal {
@@ -45,6 +47,7 @@ export interface Authenticator {
 /** Implemented by the projects service: the permission a principal holds on a project, if any. */
 export interface ProjectAuthorizer {
   permissionOf(principal: Principal, projectId: string): Promise<ProjectPermission | null>;
+  idForSlug(slug: string): Promise<string | null>;
 }
 
 declare module 'fastify' {
@@ -55,5 +58,7 @@ declare module 'fastify' {
     principal: Principal | null;
     /** Set on project routes: the caller's permission on the project named by the route. */
     projectPermission: ProjectPermission | null;
+    /** Set on project routes: the project's id, also when the route names it by slug. */
+    projectId: string | null;
   }
 }

@@ -3,3 +3,4 @@ export { PasswordHasher, owaspArgon2id, type Argon2Parameters } from './password
 export { registerAuthRoutes, type AuthRoutesOptions } from './routes.js';
 export { AuthService, toUser, type AuthServiceOptions, type IssuedSession } from './service.js';
 export { AuthStore } from './store.js';
+export { UserDirectory, type DirectoryUser } from './userDirectory.js';

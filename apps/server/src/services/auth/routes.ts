@@ -14,9 +14,8 @@ import {
 } from '@vaporform/contracts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { AppError } from '../../platform/errors/AppError.js';
 import { sessionCookieName, typed, type HttpApp } from '../../platform/http/createHttpApp.js';
-import type { Principal } from '../../platform/http/policy.js';
+import { callerOf } from '../../platform/http/requestContext.js';
 import type { AuthService, IssuedSession } from './service.js';
 
 export interface AuthRoutesOptions {
@@ -26,11 +25,6 @@ export interface AuthRoutesOptions {
 }
 
 const noContent = { 204: z.null().describe('No content') };
-
-function principalOf(request: FastifyRequest): Principal {
-  if (!request.principal) throw AppError.unauthenticated();
-  return request.principal;
-}
 
 export function registerAuthRoutes(app: HttpApp, { service, secureCookies }: AuthRoutesOptions): void {
   const api = typed(app);
@@ -94,7 +88,7 @@ export function registerAuthRoutes(app: HttpApp, { service, secureCookies }: Aut
       config: { policy: { access: 'authenticated' } },
       schema: { tags: ['auth'], response: { 200: UserResponseSchema } },
     },
-    async (request) => ({ user: await service.me(principalOf(request)) }),
+    async (request) => ({ user: await service.me(callerOf(request)) }),
   );
 
   api.post(
@@ -104,11 +98,7 @@ export function registerAuthRoutes(app: HttpApp, { service, secureCookies }: Aut
       schema: { tags: ['auth'], body: ChangePasswordBodySchema, response: noContent },
     },
     async (request, reply) => {
-      await service.changePassword(
-        principalOf(request),
-        request.body.currentPassword,
-        request.body.newPassword,
-      );
+      await service.changePassword(callerOf(request), request.body.currentPassword, request.body.newPassword);
       return reply.code(204).send(null);
     },
   );
@@ -119,7 +109,7 @@ export function registerAuthRoutes(app: HttpApp, { service, secureCookies }: Aut
       config: { policy: { access: 'authenticated' } },
       schema: { tags: ['auth'], response: { 200: SessionListSchema } },
     },
-    async (request) => ({ sessions: await service.listSessions(principalOf(request)) }),
+    async (request) => service.listSessions(callerOf(request)),
   );
 
   api.delete(
@@ -129,7 +119,7 @@ export function registerAuthRoutes(app: HttpApp, { service, secureCookies }: Aut
       schema: { tags: ['auth'], params: z.strictObject({ sessionId: z.uuid() }), response: noContent },
     },
     async (request, reply) => {
-      await service.revokeSession(principalOf(request), request.params.sessionId);
+      await service.revokeSession(callerOf(request), request.params.sessionId);
       return reply.code(204).send(null);
     },
   );
@@ -141,7 +131,7 @@ export function registerAuthRoutes(app: HttpApp, { service, secureCookies }: Aut
       schema: { tags: ['auth'], body: CreateTokenBodySchema, response: { 201: CreatedTokenSchema } },
     },
     async (request, reply) =>
-      reply.code(201).send(await service.createApiToken(principalOf(request), request.body)),
+      reply.code(201).send(await service.createApiToken(callerOf(request), request.body)),
   );
 
   api.get(
@@ -150,7 +140,7 @@ export function registerAuthRoutes(app: HttpApp, { service, secureCookies }: Aut
       config: { policy: { access: 'authenticated' } },
       schema: { tags: ['auth'], response: { 200: TokenListSchema } },
     },
-    async (request) => ({ tokens: await service.listApiTokens(principalOf(request)) }),
+    async (request) => service.listApiTokens(callerOf(request)),
   );
 
   api.delete(
@@ -160,7 +150,7 @@ export function registerAuthRoutes(app: HttpApp, { service, secureCookies }: Aut
       schema: { tags: ['auth'], params: z.strictObject({ tokenId: z.uuid() }), response: noContent },
     },
     async (request, reply) => {
-      await service.revokeApiToken(principalOf(request), request.params.tokenId);
+      await service.revokeApiToken(callerOf(request), request.params.tokenId);
       return reply.code(204).send(null);
     },
   );
@@ -195,8 +185,6 @@ export function registerAuthRoutes(app: HttpApp, { service, secureCookies }: Aut
     async (request, reply) =>
       reply
         .code(201)
-        .send(
-          await service.createInvite(principalOf(request), request.body.email, request.body.expiresInDays),
-        ),
+        .send(await service.createInvite(callerOf(request), request.body.email, request.body.expiresInDays)),
   );
 }

@@ -152,10 +152,18 @@ export class AuthService implements Authenticator {
     return { kind: 'anonymous' };
   }
 
+  /** Cached like credentials: `me` is what every page load asks first. */
   async me(principal: Principal): Promise<User> {
-    const row = await this.store.findUserById(principal.userId);
-    if (!row) throw AppError.unauthenticated();
-    return toUser(row);
+    const user = await this.options.cache.getOrLoad(
+      `auth:user:${principal.userId}`,
+      credentialCacheSeconds,
+      async () => {
+        const row = await this.store.findUserById(principal.userId);
+        return row ? toUser(row) : undefined;
+      },
+    );
+    if (!user) throw AppError.unauthenticated();
+    return user;
   }
 
   async listSessions(principal: Principal): Promise<Session[]> {

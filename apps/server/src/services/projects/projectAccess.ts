@@ -9,6 +9,10 @@ import type { ProjectStore } from './store.js';
 export class ProjectAccess implements ProjectAuthorizer {
   constructor(private readonly store: ProjectStore) {}
 
+  async idForSlug(slug: string): Promise<string | null> {
+    return (await this.store.findBySlug(slug))?.id ?? null;
+  }
+
   async permissionOf(principal: Principal, projectId: string): Promise<ProjectPermission | null> {
     if (principal.role === 'admin') return (await this.store.exists(projectId)) ? 'admin' : null;
     return (await this.store.memberPermission(projectId, principal.userId)) ?? null;

@@ -1,0 +1,44 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import ignore, { type Ignore } from 'ignore';
+
+/** Hidden from listings, search and archives unless the caller asks for everything. */
+export const alwaysHidden = new Set(['.git', 'node_modules']);
+
+interface Scope {
+  directory: string;
+  rules: Ignore;
+}
+
+/**
+ * `.gitignore` semantics for a walk: each directory's file applies to paths below it, relative to it.
+ * Scopes are read once per directory as the walk enters it.
+ */
+export class IgnoreRules {
+  private constructor(private readonly scopes: Scope[]) {}
+
+  static empty(): IgnoreRules {
+    return new IgnoreRules([]);
+  }
+
+  /** The rules for a directory's children: the parent's plus the directory's own `.gitignore`. */
+  async enter(workspaceRoot: string, directory: string): Promise<IgnoreRules> {
+    let text: string;
+    try {
+      text = await readFile(path.join(workspaceRoot, directory, '.gitignore'), 'utf8');
+    } catch {
+      return this;
+    }
+    return new IgnoreRules([...this.scopes, { directory, rules: ignore().add(text) }]);
+  }
+
+  ignores(relative: string, isDirectory: boolean): boolean {
+    if (alwaysHidden.has(path.posix.basename(relative))) return true;
+    for (const scope of this.scopes) {
+      const inner = scope.directory === '' ? relative : path.posix.relative(scope.directory, relative);
+      if (inner === '' || inner.startsWith('..')) continue;
+      if (scope.rules.ignores(isDirectory ? `${inner}/` : inner)) return true;
+    }
+    return false;
+  }
+}

@@ -1,0 +1,4 @@
+export { registerFilesRoutes, type FilesRoutesOptions } from './routes.js';
+export { FilesService, type FileContent, type FilesServiceOptions, type WriteResult } from './service.js';
+export { normalizeRelativePath, WorkspacePath } from './workspacePath.js';
+export { WorkspaceWatcher } from './workspaceWatcher.js';

@@ -1,0 +1,2 @@
+export { registerTemplateRoutes } from './routes.js';
+export { manifestFileName, TemplateRegistry, type Template } from './templateRegistry.js';

@@ -1,0 +1,5 @@
+module example.com/app
+
+go 1.19
+
+require github.com/gin-gonic/gin v1.9.0
