@@ -212,6 +212,24 @@ describe('workspace files through the API', () => {
     expect((await get('uploads/two.txt')).body).toBe('uploaded two');
   });
 
+  it('refuses an oversize upload and keeps none of it', async () => {
+    const form = new FormData();
+    form.append('file', new Blob([Buffer.alloc(100 * 1024, 97)]), 'too-big.txt');
+    const request = new Request('http://x', { method: 'POST', body: form });
+    const response = await server.app.inject({
+      method: 'POST',
+      url: `${base}/upload`,
+      headers: {
+        authorization: `Bearer ${token}`,
+        'content-type': request.headers.get('content-type') ?? '',
+      },
+      payload: Buffer.from(await request.arrayBuffer()),
+    });
+    expect(response.statusCode).toBe(413);
+    expect(response.json()).toMatchObject({ error: { code: 'payload_too_large' } });
+    expect((await get('too-big.txt')).statusCode).toBe(404);
+  });
+
   it('lists the tree without node_modules and with the template files', async () => {
     await put('node_modules/dep/index.js', 'x');
     const tree = await server.request({ method: 'GET', url: `${base}/tree`, token });

@@ -11,7 +11,7 @@ export default defineConfig({
   },
   server: {
     // The dev server forwards the API to a server started with `npm run dev`.
-    proxy: { '/api': { target: 'http://127.0.0.1:4000', ws: true } },
+    proxy: { '/api': { target: `http://127.0.0.1:${process.env.PORT ?? '4000'}`, ws: true } },
   },
   build: { outDir: 'dist', emptyOutDir: true },
 });

@@ -1,8 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
 import { Kysely, PostgresDialect, sql } from 'kysely';
-import pg from 'pg';
 import { pgliteDialect } from './pgliteDialect.js';
 
 /**
@@ -29,7 +27,9 @@ export interface DatabaseOptions {
 }
 
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
+  // Each backend's driver is loaded only when chosen: start-up should not pay for the one it does not use.
   if (options.databaseUrl) {
+    const { default: pg } = await import('pg');
     const pool = new pg.Pool({ connectionString: options.databaseUrl, max: options.poolSize ?? 10 });
     // An idle client losing its server must not crash the process; the next query reports the failure.
     pool.on('error', () => undefined);
@@ -45,6 +45,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   }
   const dataDir = options.pgliteDataDir ?? 'memory://';
   if (!dataDir.startsWith('memory://')) await mkdir(path.dirname(dataDir), { recursive: true });
+  const { PGlite } = await import('@electric-sql/pglite');
   const pglite = await PGlite.create(
     dataDir,
     options.pgliteSnapshot ? { loadDataDir: options.pgliteSnapshot } : {},

@@ -75,6 +75,26 @@ export interface CredentialOwner {
   user: UserRow;
 }
 
+interface CredentialColumns {
+  credential_id: string;
+  credential_expires_at: Date | null;
+  credential_last_used_at: Date | null;
+}
+
+function toCredentialOwner({
+  credential_id,
+  credential_expires_at,
+  credential_last_used_at,
+  ...user
+}: UserRow & CredentialColumns): CredentialOwner {
+  return {
+    credentialId: credential_id,
+    expiresAt: credential_expires_at,
+    lastUsedAt: credential_last_used_at,
+    user,
+  };
+}
+
 /** Persistence for accounts and credentials. Secrets arrive here already hashed. */
 export class AuthStore {
   private readonly db;
@@ -151,14 +171,7 @@ export class AuthStore {
       .where('sessions.revoked_at', 'is', null)
       .where('sessions.expires_at', '>', now)
       .executeTakeFirst();
-    if (!row) return undefined;
-    const { credential_id, credential_expires_at, credential_last_used_at, ...user } = row;
-    return {
-      credentialId: credential_id,
-      expiresAt: credential_expires_at,
-      lastUsedAt: credential_last_used_at,
-      user,
-    };
+    return row && toCredentialOwner(row);
   }
 
   async touchSession(sessionId: string, now: Date): Promise<void> {
@@ -214,14 +227,7 @@ export class AuthStore {
       .where('api_tokens.revoked_at', 'is', null)
       .where((eb) => eb.or([eb('api_tokens.expires_at', 'is', null), eb('api_tokens.expires_at', '>', now)]))
       .executeTakeFirst();
-    if (!row) return undefined;
-    const { credential_id, credential_expires_at, credential_last_used_at, ...user } = row;
-    return {
-      credentialId: credential_id,
-      expiresAt: credential_expires_at,
-      lastUsedAt: credential_last_used_at,
-      user,
-    };
+    return row && toCredentialOwner(row);
   }
 
   async touchApiToken(tokenId: string, now: Date): Promise<void> {
