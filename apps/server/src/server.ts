@@ -119,7 +119,11 @@ export async function createServer(
       events,
     });
     disposables.add(
+      events.subscribe('member.changed', ({ projectId, userId }) => projectAccess.forget(projectId, userId)),
+    );
+    disposables.add(
       events.subscribe('project.deleted', async ({ projectId }) => {
+        projectAccess.forget(projectId);
         await watcher.stop(projectId);
         await Promise.all([files.removeWorkspace(projectId), checkpoints.remove(projectId)]);
       }),

@@ -22,6 +22,8 @@ export const TreeSchema = z.object({ root: z.array(TreeEntrySchema), truncated: 
 export const TreeQuerySchema = z.strictObject({
   /** Include what `.gitignore`, `node_modules` and `.git` would hide. */
   all: z.enum(['true', 'false']).optional(),
+  /** Include each file's size (a stat per file). */
+  sizes: z.enum(['true', 'false']).optional(),
 });
 
 export const MoveBodySchema = z.strictObject({ from: z.string().min(1), to: z.string().min(1) });

@@ -66,7 +66,11 @@ export function registerFilesRoutes(app: HttpApp, options: FilesRoutesOptions): 
         config: { policy: { access: 'project', permission: 'read' } },
         schema: { tags, params: IdParamsSchema, querystring: TreeQuerySchema, response: { 200: TreeSchema } },
       },
-      async (request) => files.tree(request.params.id, { all: request.query.all === 'true' }),
+      async (request) =>
+        files.tree(request.params.id, {
+          all: request.query.all === 'true',
+          sizes: request.query.sizes === 'true',
+        }),
     );
 
     api.get(

@@ -94,14 +94,13 @@ export class FilesService {
     await rm(this.workspaceDir(projectId), { recursive: true, force: true });
   }
 
-  async tree(projectId: string, options: { all?: boolean } = {}) {
+  async tree(projectId: string, options: { all?: boolean; sizes?: boolean } = {}) {
     return listTree(this.workspaceDir(projectId), options);
   }
 
   async read(projectId: string, relative: string): Promise<FileContent> {
-    const { handle, relative: normalized } = await this.workspace(projectId).openFile(relative);
+    const { handle, relative: normalized, size } = await this.workspace(projectId).openFile(relative);
     try {
-      const { size } = await handle.stat();
       if (size > this.maxFileBytes) {
         throw new AppError(
           'payload_too_large',

@@ -101,8 +101,9 @@ export class WorkspacePath {
   async openFile(
     relative: string,
     mode: 'read' | 'readwrite' = 'read',
-  ): Promise<{ handle: FileHandle; relative: string }> {
-    const target = await this.resolve(relative);
+  ): Promise<{ handle: FileHandle; relative: string; size: number }> {
+    // No realpath walk first: the descriptor check below is what decides, and it cannot be raced.
+    const target = this.lexical(relative);
     const flags = (mode === 'read' ? constants.O_RDONLY : constants.O_RDWR) | constants.O_NOFOLLOW;
     let handle: FileHandle;
     try {
@@ -118,7 +119,7 @@ export class WorkspacePath {
       if (!stat.isFile()) throw new AppError('bad_request', `'${target.relative}' is not a regular file`);
       if (stat.nlink > 1)
         throw new AppError('forbidden', `'${target.relative}' has other hard links; refusing to touch it`);
-      return { handle, relative: target.relative };
+      return { handle, relative: target.relative, size: stat.size };
     } catch (error) {
       await handle.close();
       throw error;

@@ -5,10 +5,13 @@ import { walkWorkspace, type WalkOptions } from './workspaceWalk.js';
 
 export const maxTreeEntries = 20_000;
 
-/** The nested tree the explorer shows; sizes for files, nothing read but directory entries and stats. */
+/**
+ * The nested tree the explorer shows, read from directory entries alone. File sizes cost a stat per file
+ * (most of the time on large trees), so they come only when asked for.
+ */
 export async function listTree(
   root: string,
-  options: WalkOptions & { maxEntries?: number } = {},
+  options: WalkOptions & { maxEntries?: number; sizes?: boolean } = {},
 ): Promise<{ root: TreeEntry[]; truncated: boolean }> {
   const limit = options.maxEntries ?? maxTreeEntries;
   const top: TreeEntry[] = [];
@@ -22,7 +25,7 @@ export async function listTree(
     if (type === 'directory') {
       entry.children = [];
       directories.set(relative, entry.children);
-    } else if (type === 'file') {
+    } else if (type === 'file' && options.sizes) {
       files.push({ entry, absolute: path.join(root, relative) });
     }
     directories.get(path.posix.dirname(relative) === '.' ? '' : path.posix.dirname(relative))?.push(entry);

@@ -207,6 +207,7 @@ export class ProjectsService {
       throw new AppError('conflict', 'Share the project with the new owner before transferring it');
     }
     const row = await this.options.store.transferOwnership(projectId, newOwnerId);
+    await this.options.events.publish('member.changed', { projectId, userId: newOwnerId });
     await this.options.events.publish('project.updated', { projectId, fields: ['ownerId'] });
     return toProject(
       row,
