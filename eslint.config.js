@@ -45,6 +45,8 @@ export default tseslint.config(
       '@typescript-eslint/consistent-type-imports': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       eqeqeq: ['error', 'smart'],
+      // `l` selects V8's linear-time engine (services/files/linearRegExp.ts).
+      'no-invalid-regexp': ['error', { allowConstructorFlags: ['l'] }],
       // Fastify handlers and hooks are async by contract even when they do not await.
       '@typescript-eslint/require-await': 'off',
     },

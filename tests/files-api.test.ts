@@ -13,7 +13,7 @@ describe('workspace files through the API', () => {
 
   beforeAll(async () => {
     server = await startTestServer(await pglite!.open(), {
-      env: { VAPORFORM_MAX_FILE_BYTES: String(64 * 1024) },
+      env: { VAPORFORM_MAX_FILE_BYTES: String(64 * 1024), VAPORFORM_MAX_IMPORT_BYTES: String(256 * 1024) },
     });
     ({ token } = await server.userWithToken('dev@example.com'));
     const project = await server.request({
@@ -188,6 +188,39 @@ describe('workspace files through the API', () => {
     });
     expect(response.statusCode).toBe(400);
     expect((await get('first.txt')).statusCode).toBe(404);
+  });
+
+  it('refuses an import over the size limit, declared or streamed', async () => {
+    const declared = await server.app.inject({
+      method: 'POST',
+      url: `${base}/import`,
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/zip' },
+      payload: Buffer.alloc(512 * 1024),
+    });
+    expect(declared.statusCode).toBe(413);
+    const { Readable } = await import('node:stream');
+    const streamed = await server.app.inject({
+      method: 'POST',
+      url: `${base}/import`,
+      headers: {
+        authorization: `Bearer ${token}`,
+        'content-type': 'application/zip',
+        'transfer-encoding': 'chunked',
+      },
+      payload: Readable.from(Array.from({ length: 64 }, () => Buffer.alloc(8 * 1024))),
+    });
+    expect(streamed.statusCode).toBe(413);
+    expect(streamed.json()).toMatchObject({ error: { code: 'payload_too_large' } });
+  });
+
+  it('answers a malformed URL in the error model', async () => {
+    const response = await server.app.inject({
+      method: 'GET',
+      url: `${base}/files/%ff%fe`,
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(response.statusCode).toBe(400);
+    expect(response.json()).toMatchObject({ error: { code: 'bad_request' } });
   });
 
   it('uploads files with multipart/form-data', async () => {

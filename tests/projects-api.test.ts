@@ -101,6 +101,36 @@ describe('projects, templates and sharing through the API', () => {
     expect(invalid.statusCode).toBe(400);
   });
 
+  it('refuses reserved slugs and NUL characters with 400', async () => {
+    const reserved = await create(owner.token, {
+      name: 'Preview',
+      templateId: 'node-express',
+      slug: 'preview',
+    });
+    expect(reserved.statusCode).toBe(400);
+    expect(reserved.json()).toMatchObject({ error: { message: expect.stringMatching(/reserved/) } });
+    const nul = await create(owner.token, { name: 'Bad\u0000Name', templateId: 'node-express' });
+    expect(nul.statusCode).toBe(400);
+  });
+
+  it('lets only the owner delete, not another admin member', async () => {
+    const project = (
+      await create(owner.token, { name: 'Guarded', templateId: 'node-express' })
+    ).json<ProjectJson>();
+    await server.request({
+      method: 'PUT',
+      url: `/api/projects/${project.id}/members/${writer.userId}`,
+      token: owner.token,
+      body: { permission: 'admin' },
+    });
+    const adminMember = await server.request({
+      method: 'DELETE',
+      url: `/api/projects/${project.id}`,
+      token: writer.token,
+    });
+    expect(adminMember.statusCode).toBe(403);
+  });
+
   it('shares with read and write members and enforces each permission', async () => {
     const project = (
       await create(owner.token, { name: 'Shared', templateId: 'node-express' })

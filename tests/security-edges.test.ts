@@ -104,6 +104,15 @@ describe('login rate limiting', () => {
     expect((await login('guess', ip, 'another@example.com')).statusCode).toBe(429);
   });
 
+  it('counts parallel guesses before any of them finishes hashing', async () => {
+    await server.signup('parallel@example.com');
+    const results = await Promise.all(
+      Array.from({ length: 20 }, () => login('wrong password', '203.0.113.77', 'parallel@example.com')),
+    );
+    expect(results.filter((response) => response.statusCode === 401).length).toBeLessThanOrEqual(3);
+    expect(results.filter((response) => response.statusCode === 429).length).toBeGreaterThanOrEqual(17);
+  });
+
   it('clears the counter after a success', async () => {
     await server.signup('forgetful@example.com');
     const ip = '198.51.100.20';

@@ -125,7 +125,9 @@ export async function createServer(
       events.subscribe('project.deleted', async ({ projectId }) => {
         projectAccess.forget(projectId);
         await watcher.stop(projectId);
-        await Promise.all([files.removeWorkspace(projectId), checkpoints.remove(projectId)]);
+        // The checkpoint lock first: a push still running must finish before its workspace disappears.
+        await checkpoints.remove(projectId);
+        await files.removeWorkspace(projectId);
       }),
     );
 

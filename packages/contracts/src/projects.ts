@@ -8,10 +8,24 @@ export type Visibility = z.infer<typeof VisibilitySchema>;
 
 export const ProjectNameSchema = z.string().trim().min(1).max(80);
 
+/** Host labels the platform keeps for itself. */
+export const reservedSlugs = [
+  'www',
+  'api',
+  'admin',
+  'app',
+  'apps',
+  'preview',
+  'git',
+  'static',
+  'assets',
+] as const;
+
 /** A DNS label, because the preview lives at `<slug>.preview.<host>`. */
 export const SlugSchema = z
   .string()
-  .regex(/^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$/, 'must be 1–40 lower-case letters, digits or inner dashes');
+  .regex(/^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$/, 'must be 1–40 lower-case letters, digits or inner dashes')
+  .refine((slug) => !(reservedSlugs as readonly string[]).includes(slug), 'is reserved; choose another');
 
 export const ProjectSchema = z.object({
   id: IdSchema,

@@ -128,6 +128,23 @@ describe('policy enforcement at the HTTP edge', () => {
     expect(anonymous.headers['www-authenticate']).toMatch(/^Basic/);
   });
 
+  it('accepts a WebSocket handshake only from the IDE origin', async () => {
+    const handshake = (origin: string | undefined) =>
+      app.inject({
+        method: 'GET',
+        url: '/api/admin-only',
+        headers: {
+          authorization: 'Bearer root',
+          upgrade: 'websocket',
+          connection: 'Upgrade',
+          ...(origin ? { origin } : {}),
+        },
+      });
+    expect((await handshake('http://app.preview.localhost:4000')).statusCode).toBe(403);
+    expect((await handshake(undefined)).statusCode).toBe(403);
+    expect((await handshake('http://localhost:4000')).statusCode).toBe(200);
+  });
+
   it('keeps admin routes for platform admins', async () => {
     const asUser = await app.inject({
       method: 'GET',

@@ -73,6 +73,8 @@ export async function createHttpApp(options: HttpAppOptions): Promise<HttpApp> {
     },
     routerOptions: { ignoreTrailingSlash: true },
     forceCloseConnections: true,
+    // Errors Fastify raises before routing (a malformed URL) go through the same error model.
+    frameworkErrors: (error, request, reply) => void sendError(request, reply, error),
     return503OnClosing: true,
   });
   // JSON is the only body the API accepts unless a route scope adds a parser (file uploads do).

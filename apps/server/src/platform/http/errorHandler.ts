@@ -15,7 +15,7 @@ const fastifyCodes: Record<string, { code: ErrorCode; message: string }> = {
   },
   FST_ERR_CTP_INVALID_MEDIA_TYPE: {
     code: 'unsupported_media_type',
-    message: 'This content type is not accepted here; send application/json',
+    message: 'This route does not accept that Content-Type (JSON routes take application/json)',
   },
   FST_ERR_BAD_URL: { code: 'bad_request', message: 'The URL is malformed' },
 };
@@ -45,6 +45,10 @@ export function toAppError(error: unknown): AppError {
     const issues = validationIssues(fastifyError as FastifyError);
     const summary = issues.map((issue) => `${issue.path}: ${issue.message}`).join('; ');
     return new AppError('validation_failed', `Invalid request: ${summary}`, { issues, cause: error });
+  }
+  // PostgreSQL refuses NUL in text (SQLSTATE 22021): that is the client's input, not a server fault.
+  if (fastifyError.code === '22021') {
+    return new AppError('validation_failed', 'Text must not contain NUL characters', { cause: error });
   }
   const known = fastifyError.code ? fastifyCodes[fastifyError.code] : undefined;
   if (known) return new AppError(known.code, known.message, { cause: error });

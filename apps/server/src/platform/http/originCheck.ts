@@ -16,6 +16,14 @@ export interface OriginPolicy {
  * Returns the reason for refusal, or null when the request may proceed.
  */
 export function crossSiteRefusal(request: FastifyRequest, policy: OriginPolicy): string | null {
+  // A WebSocket handshake is a GET that opens a two-way channel with the user's cookies; browsers always
+  // send Origin on it, so it must be the IDE's own (a preview origin is same-site and would pass SameSite).
+  if (request.headers.upgrade?.toLowerCase() === 'websocket') {
+    const origin = request.headers.origin;
+    return origin !== undefined && isOwnOrigin(origin, request.headers.host, policy)
+      ? null
+      : 'WebSocket connections are accepted only from the IDE origin';
+  }
   if (safeMethods.has(request.method)) return null;
   const fetchSite = request.headers['sec-fetch-site'];
   if (fetchSite !== undefined && fetchSite !== 'same-origin' && fetchSite !== 'none') {

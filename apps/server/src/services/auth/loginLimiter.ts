@@ -40,21 +40,22 @@ export class LoginLimiter {
     });
   }
 
-  /** Throws `rate_limited` when this address may not try this account now. */
-  async assertLoginAllowed(email: string, ip: string): Promise<void> {
+  /**
+   * Counts an attempt before the password is checked, so parallel guesses cannot all slip in while the
+   * first ones are still hashing; throws `rate_limited` when this address may not try this account now.
+   */
+  async beginAttempt(email: string, ip: string): Promise<void> {
     const [pair, address] = await Promise.all([this.accountAndIp.get(`${email}|${ip}`), this.ip.get(ip)]);
     const blocked = [pair, address].find(
       (state): state is RateLimiterRes => state !== null && state.remainingPoints <= 0,
     );
     if (blocked) throw tooMany(blocked.msBeforeNext);
-  }
-
-  async recordFailure(email: string, ip: string): Promise<void> {
     await Promise.all([this.accountAndIp.penalty(`${email}|${ip}`, 1), this.ip.penalty(ip, 1)]);
   }
 
+  /** A correct password clears this address's count for the account and gives back its attempt. */
   async recordSuccess(email: string, ip: string): Promise<void> {
-    await this.accountAndIp.delete(`${email}|${ip}`);
+    await Promise.all([this.accountAndIp.delete(`${email}|${ip}`), this.ip.reward(ip, 1)]);
   }
 
   async consumeSignup(ip: string): Promise<void> {

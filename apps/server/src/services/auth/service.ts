@@ -115,13 +115,10 @@ export class AuthService implements Authenticator {
     client: { ip: string; userAgent: string | undefined },
   ): Promise<IssuedSession> {
     const { limiter, hasher } = this.options;
-    await limiter.assertLoginAllowed(body.email, client.ip);
+    await limiter.beginAttempt(body.email, client.ip);
     const row = await this.store.findUserByEmail(body.email);
     const valid = await hasher.verify(row?.password_hash ?? (await this.decoy()), body.password);
-    if (!row || !valid || row.disabled_at) {
-      await limiter.recordFailure(body.email, client.ip);
-      throw invalidCredentials();
-    }
+    if (!row || !valid || row.disabled_at) throw invalidCredentials();
     await limiter.recordSuccess(body.email, client.ip);
     if (hasher.needsRehash(row.password_hash)) {
       await this.store.updatePasswordHash(row.id, await hasher.hash(body.password));

@@ -35,6 +35,9 @@ const repoConfig: [string, string][] = [
   ['receive.denyDeletes', 'true'],
   // Pushed trees get checked out into the workspace: refuse malformed ones (`..`, `.git` entries) up front.
   ['receive.fsckObjects', 'true'],
+  // fsck only warns about a symlinked .gitignore by default; one pointing at /dev/zero must not land.
+  ['receive.fsck.gitignoreSymlink', 'error'],
+  ['receive.fsck.gitmodulesSymlink', 'error'],
   ['http.receivepack', 'true'],
   // No implicit gc: receive-pack would run it inside the push request, and a detached gc would outlive the
   // project's queue and race `remove()`. `maintain()` runs `gc --auto` itself, inside the queue.

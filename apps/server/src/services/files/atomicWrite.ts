@@ -13,7 +13,7 @@ export async function atomicWrite(
   workspace: WorkspacePath,
   relative: string,
   content: Buffer,
-  mode: number | undefined,
+  replacing: { mode: number; uid: number; gid: number } | undefined,
 ): Promise<void> {
   const target = await workspace.resolve(relative);
   const directory = path.dirname(target.absolute);
@@ -30,10 +30,15 @@ export async function atomicWrite(
   const handle = await open(
     temporary,
     constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW,
-    mode ?? 0o644,
+    replacing ? replacing.mode & 0o777 : 0o644,
   );
   try {
     await workspace.assertDescriptorInside(handle);
+    // The replacement keeps the owner of what it replaces (the container user, once containers write too).
+    if (replacing) {
+      await handle.chmod(replacing.mode & 0o777);
+      await handle.chown(replacing.uid, replacing.gid).catch(() => undefined);
+    }
     await handle.writeFile(content);
     await handle.datasync();
   } catch (error) {

@@ -1,6 +1,8 @@
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import ignore, { type Ignore } from 'ignore';
+import { readRegularFile } from './readRegularFile.js';
+
+const maxIgnoreFileBytes = 256 * 1024;
 
 /** Hidden from listings, search and archives unless the caller asks for everything. */
 export const alwaysHidden = new Set(['.git', 'node_modules']);
@@ -23,13 +25,12 @@ export class IgnoreRules {
 
   /** The rules for a directory's children: the parent's plus the directory's own `.gitignore`. */
   async enter(workspaceRoot: string, directory: string): Promise<IgnoreRules> {
-    let text: string;
-    try {
-      text = await readFile(path.join(workspaceRoot, directory, '.gitignore'), 'utf8');
-    } catch {
-      return this;
-    }
-    return new IgnoreRules([...this.scopes, { directory, rules: ignore().add(text) }]);
+    const content = await readRegularFile(
+      path.join(workspaceRoot, directory, '.gitignore'),
+      maxIgnoreFileBytes,
+    );
+    if (!content) return this;
+    return new IgnoreRules([...this.scopes, { directory, rules: ignore().add(content.toString('utf8')) }]);
   }
 
   ignores(relative: string, isDirectory: boolean): boolean {

@@ -1,7 +1,9 @@
 import { createWriteStream } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { pipeline } from 'node:stream/promises';
+import { once } from 'node:events';
+import type { Readable } from 'node:stream';
+import { finished } from 'node:stream/promises';
 import multipart from '@fastify/multipart';
 import {
   IdParamsSchema,
@@ -229,7 +231,13 @@ export function registerFilesRoutes(app: HttpApp, options: FilesRoutesOptions): 
             description: 'Merges a zip archive (body, application/zip) into the workspace; all or nothing.',
           },
         },
-        async (request) => importArchive(request.params.id, request.body as NodeJS.ReadableStream, options),
+        async (request) =>
+          importArchive(
+            request.params.id,
+            request.body as Readable,
+            request.headers['content-length'],
+            options,
+          ),
       );
     });
 
@@ -256,12 +264,42 @@ export function registerFilesRoutes(app: HttpApp, options: FilesRoutesOptions): 
   });
 }
 
-async function importArchive(projectId: string, body: NodeJS.ReadableStream, options: FilesRoutesOptions) {
+/**
+ * Copies the request body to `file`, failing with 413 past `limit`. The rest of an oversize body is read
+ * and dropped rather than the connection torn down, so the client gets the 413 instead of a reset.
+ */
+async function saveBody(body: Readable, file: string, limit: number): Promise<void> {
+  const output = createWriteStream(file);
+  let seen = 0;
+  try {
+    for await (const chunk of body.iterator({ destroyOnReturn: false }) as AsyncIterable<Buffer>) {
+      seen += chunk.length;
+      if (seen > limit) {
+        body.resume();
+        throw new AppError('payload_too_large', `The archive is larger than ${limit} bytes`);
+      }
+      if (!output.write(chunk)) await once(output, 'drain');
+    }
+  } finally {
+    output.end();
+    await finished(output);
+  }
+}
+
+async function importArchive(
+  projectId: string,
+  body: Readable,
+  declaredLength: string | undefined,
+  options: FilesRoutesOptions,
+) {
+  if (declaredLength !== undefined && Number(declaredLength) > options.maxImportBytes) {
+    throw new AppError('payload_too_large', `The archive is larger than ${options.maxImportBytes} bytes`);
+  }
   await mkdir(options.scratchDir, { recursive: true });
   const directory = await mkdtemp(path.join(options.scratchDir, 'upload-'));
   try {
     const zipFile = path.join(directory, 'archive.zip');
-    await pipeline(body, createWriteStream(zipFile));
+    await saveBody(body, zipFile, options.maxImportBytes);
     return await options.files.importZip(projectId, zipFile);
   } finally {
     await rm(directory, { recursive: true, force: true });

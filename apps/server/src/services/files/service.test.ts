@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { buffer } from 'node:stream/consumers';
@@ -95,13 +95,48 @@ describe('FilesService', () => {
     await expect(files.delete(projectId, '')).rejects.toMatchObject({ code: 'bad_request' });
   });
 
-  it('deleting a symlink removes the link, never its target', async () => {
+  it('deletes and renames a symlink that points outside without touching its target', async () => {
     const outside = path.join(base, 'keep-me.txt');
     await writeFile(outside, 'precious');
     await symlink(outside, path.join(files.workspaceDir(projectId), 'to-outside'));
-    await expect(files.delete(projectId, 'to-outside')).rejects.toMatchObject({ code: 'forbidden' });
+    await expect(files.read(projectId, 'to-outside')).rejects.toMatchObject({ code: 'forbidden' });
+    await files.move(projectId, 'to-outside', 'renamed-link');
+    await files.delete(projectId, 'renamed-link');
     expect(await readFile(outside, 'utf8')).toBe('precious');
-    await rm(path.join(files.workspaceDir(projectId), 'to-outside'));
+    await expect(files.read(projectId, 'renamed-link')).rejects.toMatchObject({ code: 'not_found' });
+  });
+
+  it('replaces a file too large to read without asking to read it first', async () => {
+    await writeFile(path.join(files.workspaceDir(projectId), 'big.log'), Buffer.alloc(5 * 1024 * 1024));
+    await expect(files.write(projectId, 'big.log', Buffer.from('small now'))).resolves.toMatchObject({
+      created: false,
+    });
+    expect((await files.read(projectId, 'big.log')).content.toString()).toBe('small now');
+  });
+
+  it('keeps the mode of a file it replaces', async () => {
+    const script = path.join(files.workspaceDir(projectId), 'run.sh');
+    await writeFile(script, '#!/bin/sh\n', { mode: 0o755 });
+    await files.write(projectId, 'run.sh', Buffer.from('#!/bin/sh\necho hi\n'));
+    expect((await stat(script)).mode & 0o777).toBe(0o755);
+  });
+
+  it('ignores a .gitignore that is a symlink to /dev/zero instead of reading it forever', async () => {
+    const id = randomUUID();
+    await files.createWorkspace(id, undefined);
+    await files.write(id, 'a.txt', Buffer.from('x'));
+    await symlink('/dev/zero', path.join(files.workspaceDir(id), '.gitignore'));
+    const tree = await files.tree(id);
+    expect(tree.root.map((entry) => entry.path)).toContain('a.txt');
+    const result = await files.search(id, {
+      query: 'x',
+      regex: false,
+      caseSensitive: false,
+      include: [],
+      exclude: [],
+      maxResults: 10,
+    });
+    expect(result.matches.map((match) => match.path)).toEqual(['a.txt']);
   });
 
   it('lists the tree respecting .gitignore, hiding node_modules and .git unless asked', async () => {
@@ -174,6 +209,22 @@ describe('FilesService', () => {
     ).rejects.toMatchObject({ code: 'validation_failed' });
   });
 
+  it('runs a catastrophic pattern in linear time and refuses backreferences', async () => {
+    const id = randomUUID();
+    await files.createWorkspace(id, undefined);
+    await files.write(id, 'evil.txt', Buffer.from(`${'a'.repeat(40)}!\n`));
+    const search = (query: string, caseSensitive: boolean) =>
+      files.search(id, { query, regex: true, caseSensitive, include: [], exclude: [], maxResults: 10 });
+    const started = Date.now();
+    expect((await search('(a+)+$', false)).matches).toEqual([]);
+    // A backtracking engine would need longer than the age of the universe; finishing at all means linear.
+    expect(Date.now() - started).toBeLessThan(15_000);
+    await expect(search('(a)\\1', true)).rejects.toMatchObject({
+      code: 'validation_failed',
+      message: expect.stringMatching(/backreferences/),
+    });
+  });
+
   it('round-trips the workspace through a zip', async () => {
     const source = randomUUID();
     await files.createWorkspace(source, undefined);
@@ -204,6 +255,27 @@ describe('FilesService', () => {
     await expect(files.importZip(target, zipPath)).rejects.toMatchObject({ code: 'bad_request' });
     expect(await readdir(files.workspaceDir(target))).toEqual([]);
     await expect(readFile(path.join(files.workspaceDir(target), '..', 'evil.txt'))).rejects.toThrow();
+  });
+
+  it('refuses duplicate entries and entries that clash with the workspace, writing nothing', async () => {
+    const target = randomUUID();
+    await files.createWorkspace(target, undefined);
+    const duplicate = path.join(base, 'duplicate.zip');
+    const zip = new yazl.ZipFile();
+    zip.addBuffer(Buffer.from('1'), 'same.txt');
+    zip.addBuffer(Buffer.from('2'), 'same.txt');
+    zip.end();
+    await writeFile(duplicate, await buffer(zip.outputStream));
+    await expect(files.importZip(target, duplicate)).rejects.toMatchObject({ code: 'bad_request' });
+
+    await files.mkdir(target, 'taken');
+    const clash = path.join(base, 'clash.zip');
+    await writeFile(
+      clash,
+      await zipOf({ 'aaa-first.txt': 'would be partial', taken: 'a file where a folder is' }),
+    );
+    await expect(files.importZip(target, clash)).rejects.toMatchObject({ code: 'conflict' });
+    await expect(files.read(target, 'aaa-first.txt')).rejects.toMatchObject({ code: 'not_found' });
   });
 
   it('refuses a zip bomb and too many entries', async () => {

@@ -140,7 +140,10 @@ export class FilesService {
       const existing = await lstat(target.absolute).catch(() => undefined);
       if (existing?.isDirectory())
         throw new AppError('bad_request', `'${target.relative}' is a directory, not a file`);
-      const currentEtag = existing?.isFile() ? (await this.read(projectId, target.relative)).etag : undefined;
+      // Hashing the current file is only needed to check a precondition.
+      const checks = preconditions.ifMatch !== undefined || preconditions.ifNoneMatch !== undefined;
+      const currentEtag =
+        existing?.isFile() && checks ? (await this.read(projectId, target.relative)).etag : undefined;
       if (preconditions.ifMatch !== undefined && !matchesEtag(preconditions.ifMatch, currentEtag)) {
         throw new AppError(
           'conflict',
@@ -149,15 +152,14 @@ export class FilesService {
             : `'${target.relative}' does not exist any more`,
         );
       }
-      if (preconditions.ifNoneMatch !== undefined && matchesEtag(preconditions.ifNoneMatch, currentEtag)) {
+      if (
+        preconditions.ifNoneMatch !== undefined &&
+        ((existing !== undefined && preconditions.ifNoneMatch.trim() === '*') ||
+          matchesEtag(preconditions.ifNoneMatch, currentEtag))
+      ) {
         throw new AppError('conflict', `'${target.relative}' already exists`);
       }
-      await atomicWrite(
-        workspace,
-        target.relative,
-        content,
-        existing?.isFile() ? existing.mode & 0o777 : undefined,
-      );
+      await atomicWrite(workspace, target.relative, content, existing?.isFile() ? existing : undefined);
       return { path: target.relative, etag: etagOf(content), size: content.length, created: !existing };
     });
   }
@@ -180,8 +182,8 @@ export class FilesService {
     options: { overwrite?: boolean } = {},
   ): Promise<{ from: string; to: string }> {
     const workspace = this.workspace(projectId);
-    const source = await workspace.resolve(from);
-    const destination = await workspace.resolve(to);
+    const source = await workspace.resolveEntry(from);
+    const destination = await workspace.resolveEntry(to);
     if (source.relative === '' || destination.relative === '')
       throw new AppError('bad_request', 'The workspace root cannot be moved');
     if (destination.relative === source.relative || destination.relative.startsWith(`${source.relative}/`)) {
@@ -204,7 +206,7 @@ export class FilesService {
   }
 
   async delete(projectId: string, relative: string): Promise<void> {
-    const target = await this.workspace(projectId).resolve(relative);
+    const target = await this.workspace(projectId).resolveEntry(relative);
     if (target.relative === '') throw new AppError('bad_request', 'The workspace root cannot be deleted');
     await lstat(target.absolute).catch((error: unknown) => {
       throw fileError(error, target.relative);
@@ -227,6 +229,16 @@ export class FilesService {
       zipFile,
       this.options.scratchDir,
       {
+        check: async (relative, kind) => {
+          const target = await this.workspace(projectId).resolve(relative);
+          const existing = await lstat(target.absolute).catch(() => undefined);
+          if (existing && existing.isDirectory() !== (kind === 'directory')) {
+            throw new AppError(
+              'conflict',
+              `The archive's '${target.relative}' clashes with a ${existing.isDirectory() ? 'folder' : 'file'} of that name in the workspace`,
+            );
+          }
+        },
         mkdir: async (relative) => void (await this.mkdir(projectId, relative)),
         writeFile: async (relative, content) => void (await this.write(projectId, relative, content)),
       },

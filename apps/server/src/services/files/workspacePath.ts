@@ -95,6 +95,23 @@ export class WorkspacePath {
   }
 
   /**
+   * Resolves a path for operations on the entry itself (delete, rename): its parent must lead inside the
+   * workspace, but the last component is not followed, so a symlink pointing anywhere can be removed or
+   * renamed without touching its target.
+   */
+  async resolveEntry(relative: string): Promise<{ relative: string; absolute: string }> {
+    const target = this.lexical(relative);
+    if (target.relative === '') return target;
+    const parent = await this.resolve(
+      path.posix.dirname(target.relative) === '.' ? '' : path.posix.dirname(target.relative),
+    );
+    return {
+      relative: target.relative,
+      absolute: path.join(parent.absolute, path.posix.basename(target.relative)),
+    };
+  }
+
+  /**
    * Opens an existing file for reading (or read-write) without following a symlink in the last
    * component, then asks the kernel where the descriptor really points.
    */

@@ -1,8 +1,8 @@
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { SearchBody, SearchResult } from '@vaporform/contracts';
 import picomatch from 'picomatch';
-import { AppError } from '../../platform/errors/AppError.js';
+import { linearRegExp } from './linearRegExp.js';
+import { readRegularFile } from './readRegularFile.js';
 import { walkWorkspace } from './workspaceWalk.js';
 
 const maxFileBytes = 1024 * 1024;
@@ -15,20 +15,13 @@ export function isBinary(content: Buffer): boolean {
 
 function compile(body: SearchBody): RegExp {
   const source = body.regex ? body.query : body.query.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  try {
-    return new RegExp(source, body.caseSensitive ? 'g' : 'gi');
-  } catch (error) {
-    throw new AppError(
-      'validation_failed',
-      `The search pattern is not a valid regular expression: ${(error as Error).message}`,
-    );
-  }
+  return linearRegExp(source, body.caseSensitive);
 }
 
 /**
  * Full-text search over the workspace's text files (ignored paths, binaries and files over 1 MiB are
- * skipped). Long lines are cut before matching and the whole search has a time budget, which bounds what a
- * pathological pattern can cost.
+ * skipped). Patterns run on V8's linear-time engine, long lines are cut before matching, and the whole
+ * search has a time budget.
  */
 export async function searchWorkspace(root: string, body: SearchBody): Promise<SearchResult> {
   const pattern = compile(body);
@@ -40,8 +33,8 @@ export async function searchWorkspace(root: string, body: SearchBody): Promise<S
   for await (const { relative, dirent } of walkWorkspace(root)) {
     if (!dirent.isFile() || !included(relative) || excluded(relative)) continue;
     if (Date.now() > deadline) return { matches, truncated: true, filesSearched };
-    const content = await readFile(path.join(root, relative)).catch(() => undefined);
-    if (!content || content.length > maxFileBytes || isBinary(content)) continue;
+    const content = await readRegularFile(path.join(root, relative), maxFileBytes);
+    if (!content || isBinary(content)) continue;
     filesSearched++;
     const lines = content.toString('utf8').split('\n');
     for (const [index, fullLine] of lines.entries()) {

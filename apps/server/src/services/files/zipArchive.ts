@@ -1,5 +1,5 @@
-import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { constants, createWriteStream } from 'node:fs';
+import { mkdir, mkdtemp, open, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -22,21 +22,42 @@ export const defaultZipLimits: ZipLimits = {
   maxCompressionRatio: 200,
 };
 
-/** Streams the workspace as a zip (what the explorer shows: ignored paths stay out). */
+const noFollow = constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK;
+
+/**
+ * Streams the workspace as a zip (what the explorer shows: ignored paths stay out). Files are opened one
+ * at a time as the archive reaches them, never through a symlink; any failure (a file deleted mid-way,
+ * out of descriptors) ends the download with an error instead of taking the process down.
+ */
 export function exportZip(root: string): Readable {
   const zip = new yazl.ZipFile();
+  const output = zip.outputStream as Readable;
+  const fail = (error: Error) => output.destroy(error);
+  zip.on('error', fail);
   void (async () => {
     try {
       for await (const { relative, dirent } of walkWorkspace(root)) {
-        if (dirent.isFile()) zip.addReadStream(createReadStream(path.join(root, relative)), relative);
-        else if (dirent.isDirectory()) zip.addEmptyDirectory(relative);
+        if (dirent.isFile()) {
+          zip.addReadStreamLazy(relative, {}, (ready) => {
+            open(path.join(root, relative), noFollow).then(
+              (handle) => {
+                const stream = handle.createReadStream();
+                stream.on('error', fail);
+                ready(null, stream);
+              },
+              (error: Error) => ready(error, undefined as never),
+            );
+          });
+        } else if (dirent.isDirectory()) {
+          zip.addEmptyDirectory(relative);
+        }
       }
       zip.end();
     } catch (error) {
-      (zip.outputStream as Readable).destroy(error as Error);
+      fail(error as Error);
     }
   })();
-  return zip.outputStream as Readable;
+  return output;
 }
 
 function openZip(file: string): Promise<yauzl.ZipFile> {
@@ -51,6 +72,8 @@ function openZip(file: string): Promise<yauzl.ZipFile> {
 
 /** Where extracted entries go; the files service writes them with its own path checks. */
 export interface ImportSink {
+  /** Throws when the entry cannot land (e.g. a file where the workspace has a folder); runs before any write. */
+  check(relative: string, kind: 'file' | 'directory'): Promise<void>;
   mkdir(relative: string): Promise<void>;
   writeFile(relative: string, content: Buffer): Promise<void>;
 }
@@ -70,10 +93,15 @@ export async function importZip(
   try {
     const names = await extractTo(zipFile, staging, limits);
     const prefix = commonTopFolder(names);
+    const targets = names
+      .map((name) => ({ name, relative: prefix ? name.slice(prefix.length + 1) : name }))
+      .filter(({ relative }) => relative !== '' && relative !== '/');
+    for (const { relative } of targets) {
+      await sink.check(relative.replace(/\/$/, ''), relative.endsWith('/') ? 'directory' : 'file');
+    }
     let files = 0;
-    for (const name of names) {
+    for (const { name } of targets) {
       const relative = prefix ? name.slice(prefix.length + 1) : name;
-      if (relative === '' || relative === '/') continue;
       if (name.endsWith('/')) {
         await sink.mkdir(relative.slice(0, -1));
       } else {
@@ -137,18 +165,16 @@ async function extractTo(zipFile: string, staging: string, limits: ZipLimits): P
             );
           }
           names.push(isDirectory ? `${relative}/` : relative);
-          const destination = path.join(staging, relative);
-          if (isDirectory) {
-            await mkdir(destination, { recursive: true });
-          } else {
-            await mkdir(path.dirname(destination), { recursive: true });
-            const stream = await new Promise<Readable>((ok, fail) =>
-              zip.openReadStream(entry, (error, readable) =>
-                error || !readable ? fail(error ?? new Error('no stream for entry')) : ok(readable),
-              ),
-            );
-            await pipeline(stream, createWriteStream(destination, { flags: 'wx' }));
-          }
+          await stageEntry(zip, entry, path.join(staging, relative), isDirectory).catch((error: unknown) => {
+            const code = (error as NodeJS.ErrnoException).code;
+            if (code === 'EEXIST' || code === 'ENOTDIR' || code === 'EISDIR') {
+              throw new AppError(
+                'bad_request',
+                `The archive has duplicate or conflicting entries at '${name}'`,
+              );
+            }
+            throw error;
+          });
           zip.readEntry();
         })().catch(reject);
       });
@@ -158,4 +184,18 @@ async function extractTo(zipFile: string, staging: string, limits: ZipLimits): P
     zip.close();
   }
   return names;
+}
+
+async function stageEntry(zip: yauzl.ZipFile, entry: yauzl.Entry, destination: string, isDirectory: boolean) {
+  if (isDirectory) {
+    await mkdir(destination, { recursive: true });
+    return;
+  }
+  await mkdir(path.dirname(destination), { recursive: true });
+  const stream = await new Promise<Readable>((ok, fail) =>
+    zip.openReadStream(entry, (error, readable) =>
+      error || !readable ? fail(error ?? new Error('no stream for entry')) : ok(readable),
+    ),
+  );
+  await pipeline(stream, createWriteStream(destination, { flags: 'wx' }));
 }

@@ -70,7 +70,7 @@ export function registerProjectRoutes(app: HttpApp, service: ProjectsService): v
       schema: { tags, params: IdParamsSchema, response: noContent },
     },
     async (request, reply) => {
-      await service.delete(request.params.id);
+      await service.delete(callerOf(request), request.params.id);
       return reply.code(204).send(null);
     },
   );

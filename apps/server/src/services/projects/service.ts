@@ -1,5 +1,12 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { CreateProjectBody, Member, Project, ProjectPermission, Visibility } from '@vaporform/contracts';
+import {
+  reservedSlugs,
+  type CreateProjectBody,
+  type Member,
+  type Project,
+  type ProjectPermission,
+  type Visibility,
+} from '@vaporform/contracts';
 import { AppError } from '../../platform/errors/AppError.js';
 import type { EventBus } from '../../platform/events/EventBus.js';
 import type { Principal } from '../../platform/http/policy.js';
@@ -32,7 +39,7 @@ export interface ProjectsServiceOptions {
   events: EventBus;
 }
 
-const reservedSlugs = new Set(['www', 'api', 'admin', 'app', 'apps', 'preview', 'git', 'static', 'assets']);
+const reserved = new Set<string>(reservedSlugs);
 
 export function slugify(name: string): string {
   const base = name
@@ -43,7 +50,7 @@ export function slugify(name: string): string {
     .replace(/^-+|-+$/g, '')
     .slice(0, 32)
     .replace(/-+$/g, '');
-  return base === '' || reservedSlugs.has(base) ? `project${base ? `-${base}` : ''}` : base;
+  return base === '' || reserved.has(base) ? `project${base ? `-${base}` : ''}` : base;
 }
 
 function toProject(row: ProjectRow, permission: ProjectPermission): Project {
@@ -148,9 +155,15 @@ export class ProjectsService {
     return toProject(row, permission);
   }
 
-  /** Deletes the row; workspace, checkpoints and container go through the `project.deleted` event. */
-  async delete(projectId: string): Promise<void> {
-    await this.row(projectId);
+  /**
+   * Only the owner (or a platform admin) deletes: it wipes the workspace and every checkpoint. The row goes
+   * first; workspace, checkpoints and container follow through the `project.deleted` event.
+   */
+  async delete(principal: Principal, projectId: string): Promise<void> {
+    const project = await this.row(projectId);
+    if (project.owner_id !== principal.userId && principal.role !== 'admin') {
+      throw AppError.forbidden('Only the owner can delete the project');
+    }
     await this.options.store.delete(projectId);
     await this.options.events.publish('project.deleted', { projectId });
   }
