@@ -32,6 +32,16 @@ describe('bad input gets a 4xx with a stable code and loses nothing', () => {
     });
   });
 
+  it('an empty body labelled JSON counts as no body', async () => {
+    const response = await server.app.inject({
+      method: 'POST',
+      url: '/api/auth/logout',
+      headers: { 'content-type': 'application/json' },
+      payload: '',
+    });
+    expect(response.statusCode).toBe(204);
+  });
+
   it('wrong types → 400 validation_failed naming the field', async () => {
     const response = await server.request({
       method: 'POST',

@@ -106,6 +106,16 @@ describe('checkpoints and git over HTTP', () => {
     expect((await api('POST', '/checkpoints/deadbeef/restore')).statusCode).toBe(404);
   });
 
+  it('takes a checkpoint from a bare POST with no body, as curl -X POST sends it', async () => {
+    const response = await server.app.inject({
+      method: 'POST',
+      url: `/api/projects/${project.id}/checkpoints`,
+      headers: { authorization: `Bearer ${owner.token}` },
+    });
+    expect(response.statusCode).toBe(201);
+    expect(response.json()).toMatchObject({ message: 'Checkpoint' });
+  });
+
   it('clones with an API token, pushes a commit into the workspace, and refuses non-fast-forwards', async () => {
     const clone = path.join(scratch, 'clone');
     await git(scratch, ['clone', '-q', cloneUrl(owner.token), clone]);

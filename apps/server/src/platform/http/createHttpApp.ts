@@ -79,6 +79,14 @@ export async function createHttpApp(options: HttpAppOptions): Promise<HttpApp> {
   });
   // JSON is the only body the API accepts unless a route scope adds a parser (file uploads do).
   app.removeContentTypeParser('text/plain');
+  // Many clients label a body-less POST (logout, checkpoint) as JSON; an empty body means "no body" then.
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    const text = body.toString();
+    if (text.trim() === '') return done(null, undefined);
+    parseJson(request, text, done);
+  });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installRouteGuard(app);

@@ -52,7 +52,7 @@ export function registerCheckpointRoutes(app: HttpApp, options: CheckpointRoutes
       schema: {
         tags,
         params: IdParamsSchema,
-        body: CreateCheckpointBodySchema.optional(),
+        body: CreateCheckpointBodySchema.nullish(),
         response: { 201: CheckpointSchema },
       },
     },
