@@ -1,0 +1,721 @@
+import { randomUUID } from 'node:crypto';
+import { chown, stat } from 'node:fs/promises';
+import { Readable, Writable, type Duplex } from 'node:stream';
+import { setTimeout as delay } from 'node:timers/promises';
+import Docker from 'dockerode';
+import { KeyedMutex } from '../../platform/concurrency/KeyedMutex.js';
+import { AppError } from '../../platform/errors/AppError.js';
+import type { Disposable } from '../../platform/lifecycle/DisposableStore.js';
+import {
+  caBundleVariables,
+  containerPaths,
+  containerUser,
+  execMarkerVariable,
+  projectLabel,
+  projectResourceName,
+  type ContainerEvent,
+  type ContainerRuntime,
+  type ContainerSpec,
+  type ContainerState,
+  type ContainerStats,
+  type ContainerStatus,
+  type EventSubscriptionOptions,
+  type ExecOptions,
+  type ExecResult,
+  type HostAddress,
+  type LogLine,
+  type LogOptions,
+  type LogStream,
+  type TtyOptions,
+  type TtySession,
+} from './containerRuntime.js';
+import { dockerCall, dockerFailure, isDockerStatus } from './dockerErrors.js';
+import { DockerEventSubscription } from './dockerEvents.js';
+import { toContainerStats } from './dockerStats.js';
+import { LineSplitter } from './lineSplitter.js';
+import { OutputBuffer } from './outputBuffer.js';
+import { scratchSizes } from './resourcePlan.js';
+import { checkCommand, checkEnv, checkObjectId, validateSpec } from './validateSpec.js';
+
+export interface DockerRuntimeOptions {
+  /** A configured client; default: the local socket. */
+  docker?: Docker;
+  /** Default `/var/run/docker.sock`. */
+  socketPath?: string;
+  /** json-file rotation: size of one file (Docker syntax, default `10m`) and how many are kept (default 3). */
+  logMaxSize?: string;
+  logMaxFiles?: number;
+  /** Default exec timeout (60 s) and the most a caller may ask for (30 min). */
+  execTimeoutMs?: number;
+  maxExecTimeoutMs?: number;
+  /** Default per-stream output cap of an exec (1 MiB). */
+  maxOutputBytes?: number;
+  /** Default grace period of stop/restart before SIGKILL (10 s). */
+  stopTimeoutSeconds?: number;
+}
+
+/** dockerode leaves the modem untyped; this is the one function of it we use. */
+interface Demuxer {
+  demuxStream(source: NodeJS.ReadableStream, stdout: Writable, stderr: Writable): void;
+}
+
+const user = `${containerUser.uid}:${containerUser.gid}`;
+
+/**
+ * Kills every process whose environment carries the exec's marker: the command and all it spawned, even
+ * those that started their own session. One `grep` per round, so it still gets through when a fork bomb
+ * holds nearly every pid; rounds repeat until nothing matches.
+ */
+const killScript = [
+  'for round in 1 2 3 4 5 6 7 8 9 10; do',
+  `  files=$(grep -lsxzF "${execMarkerVariable}=$1" /proc/[0-9]*/environ)`,
+  '  [ -z "$files" ] && exit 0',
+  '  for f in $files; do p=${f#/proc/}; kill -9 "${p%/environ}" 2>/dev/null; done',
+  'done',
+  'exit 1',
+].join('\n');
+
+function envList(env: Record<string, string>): string[] {
+  return Object.entries(env).map(([name, value]) => `${name}=${value}`);
+}
+
+function sink(onChunk: (chunk: Buffer) => void): Writable {
+  return new Writable({
+    write(chunk: Buffer, _encoding, callback) {
+      onChunk(chunk);
+      callback();
+    },
+  });
+}
+
+/** Resolves when the stream has ended, closed or failed, whichever comes first. */
+function settled(stream: NodeJS.ReadableStream | Duplex): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => resolve();
+    stream.once('end', done);
+    stream.once('close', done);
+    stream.once('error', done);
+  });
+}
+
+const knownStates = new Set<ContainerState>([
+  'created',
+  'running',
+  'paused',
+  'restarting',
+  'removing',
+  'exited',
+  'dead',
+]);
+
+function toStatus(info: Docker.ContainerInspectInfo): ContainerStatus {
+  const state = knownStates.has(info.State.Status as ContainerState)
+    ? (info.State.Status as ContainerState)
+    : 'dead';
+  const never = (value: string | undefined) =>
+    value === undefined || value.startsWith('0001-') ? null : value;
+  const finishedAt = never(info.State.FinishedAt);
+  return {
+    id: info.Id,
+    name: info.Name.replace(/^\//, ''),
+    projectId: info.Config.Labels?.[projectLabel] ?? '',
+    image: info.Config.Image,
+    state,
+    running: info.State.Running,
+    exitCode: finishedAt === null ? null : info.State.ExitCode,
+    oomKilled: info.State.OOMKilled,
+    startedAt: never(info.State.StartedAt),
+    finishedAt,
+  };
+}
+
+/**
+ * The Docker driver: one hardened container per project on a network of its own. See README.md for the
+ * hardening list and why each item is there; `dockerRuntime.test.ts` checks it on a real daemon.
+ */
+export class DockerRuntime implements ContainerRuntime {
+  readonly #docker: Docker;
+  readonly #modem: Demuxer;
+  readonly #options: Required<Omit<DockerRuntimeOptions, 'docker' | 'socketPath'>>;
+  readonly #networks = new KeyedMutex();
+  readonly #live = new Set<Disposable>();
+  #runtimes: Promise<Set<string>> | null = null;
+  #disposed = false;
+
+  constructor(options: DockerRuntimeOptions = {}) {
+    this.#docker = options.docker ?? new Docker({ socketPath: options.socketPath ?? '/var/run/docker.sock' });
+    // `modem` is typed `any` by @types/dockerode.
+    this.#modem = this.#docker.modem;
+    this.#options = {
+      logMaxSize: options.logMaxSize ?? '10m',
+      logMaxFiles: options.logMaxFiles ?? 3,
+      execTimeoutMs: options.execTimeoutMs ?? 60_000,
+      maxExecTimeoutMs: options.maxExecTimeoutMs ?? 30 * 60_000,
+      maxOutputBytes: options.maxOutputBytes ?? 1024 * 1024,
+      stopTimeoutSeconds: options.stopTimeoutSeconds ?? 10,
+    };
+  }
+
+  async ping(): Promise<void> {
+    try {
+      await this.#docker.ping();
+    } catch (error) {
+      throw new AppError('unavailable', 'The container engine is not reachable', { cause: error });
+    }
+  }
+
+  async hasImage(image: string): Promise<boolean> {
+    try {
+      await this.#docker.getImage(image).inspect();
+      return true;
+    } catch (error) {
+      if (isDockerStatus(error, 404)) return false;
+      throw dockerFailure(error, { notFound: 'Image' });
+    }
+  }
+
+  // ── networks ──────────────────────────────────────────────────────────────────────────────────────────
+
+  async #findNetwork(name: string): Promise<Docker.NetworkInspectInfo | undefined> {
+    // The name filter matches substrings: pick the exact one.
+    const networks = await dockerCall(() => this.#docker.listNetworks({ filters: { name: [name] } }));
+    return networks.find((network) => network.Name === name);
+  }
+
+  ensureNetwork(projectId: string): Promise<string> {
+    checkObjectId(projectId, 'project id');
+    const name = projectResourceName(projectId);
+    return this.#networks.run(projectId, async () => {
+      const existing = await this.#findNetwork(name);
+      if (existing) return existing.Id;
+      try {
+        const network = await this.#docker.createNetwork({
+          Name: name,
+          Driver: 'bridge',
+          CheckDuplicate: true,
+          Internal: false,
+          Attachable: false,
+          EnableIPv6: false,
+          Labels: { [projectLabel]: projectId },
+        });
+        return network.id;
+      } catch (error) {
+        // Another server replica created it first.
+        if (isDockerStatus(error, 409)) {
+          const created = await this.#findNetwork(name);
+          if (created) return created.Id;
+        }
+        throw dockerFailure(error, { notFound: 'Network' });
+      }
+    });
+  }
+
+  removeNetwork(projectId: string): Promise<void> {
+    checkObjectId(projectId, 'project id');
+    const name = projectResourceName(projectId);
+    return this.#networks.run(projectId, async () => {
+      const existing = await this.#findNetwork(name);
+      if (!existing) return;
+      try {
+        await this.#docker.getNetwork(existing.Id).remove();
+      } catch (error) {
+        if (isDockerStatus(error, 404)) return;
+        throw dockerFailure(error, { conflict: 'The project network is still in use by a container' });
+      }
+    });
+  }
+
+  // ── containers ────────────────────────────────────────────────────────────────────────────────────────
+
+  async #checkHostPaths(spec: ContainerSpec): Promise<void> {
+    const workspace = await stat(spec.workspaceDir).catch(() => null);
+    if (!workspace?.isDirectory()) throw new AppError('not_found', 'Workspace directory not found');
+    // The container user must be able to write its workspace. A root server can arrange that for the top
+    // directory; below it, files are the files service's (which writes as the container user's owner).
+    if (
+      process.getuid?.() === 0 &&
+      (workspace.uid !== containerUser.uid || workspace.gid !== containerUser.gid)
+    ) {
+      await chown(spec.workspaceDir, containerUser.uid, containerUser.gid);
+    }
+    if (spec.extraCaCertsFile !== undefined) {
+      const bundle = await stat(spec.extraCaCertsFile).catch(() => null);
+      if (!bundle?.isFile()) throw new AppError('not_found', 'CA certificates file not found');
+    }
+  }
+
+  async #checkSandboxRuntime(name: string): Promise<void> {
+    this.#runtimes ??= dockerCall(async () => {
+      const info = (await this.#docker.info()) as { Runtimes?: Record<string, unknown> };
+      return new Set(Object.keys(info.Runtimes ?? {}));
+    });
+    let runtimes: Set<string>;
+    try {
+      runtimes = await this.#runtimes;
+    } catch (error) {
+      this.#runtimes = null;
+      throw error;
+    }
+    if (!runtimes.has(name)) {
+      this.#runtimes = null; // an operator may install it without restarting us
+      throw new AppError('unavailable', `The ${name} runtime is not installed on this Docker host`);
+    }
+  }
+
+  /** The whole create request; every hardening item of README.md is one line here. */
+  #createOptions(spec: ContainerSpec): Docker.ContainerCreateOptions {
+    const name = projectResourceName(spec.projectId);
+    const port = `${spec.appPort}/tcp`;
+    const { tmpBytes, homeBytes } = scratchSizes(spec.resources);
+    const scratch = (size: number, mode: string) =>
+      // `exec` must be explicit: Docker's tmpfs defaults include noexec, and tools run from $HOME and $TMPDIR
+      // (`go run` builds into it, npm keeps binaries there).
+      `rw,exec,nosuid,nodev,size=${size},uid=${containerUser.uid},gid=${containerUser.gid},mode=${mode}`;
+    const env: Record<string, string> = { ...spec.env, HOME: containerPaths.home };
+    const mounts: Docker.MountSettings[] = [
+      { Type: 'bind', Source: spec.workspaceDir, Target: containerPaths.workspace, ReadOnly: false },
+    ];
+    if (spec.extraCaCertsFile !== undefined) {
+      mounts.push({
+        Type: 'bind',
+        Source: spec.extraCaCertsFile,
+        Target: containerPaths.caBundle,
+        ReadOnly: true,
+      });
+      for (const variable of caBundleVariables) env[variable] = containerPaths.caBundle;
+    }
+    const hostConfig: Docker.HostConfig & { CgroupnsMode: 'private' } = {
+      Init: true,
+      Privileged: false,
+      CapDrop: ['ALL'],
+      CapAdd: [],
+      // Docker's default seccomp profile stays on: listing no `seccomp=` option keeps it.
+      SecurityOpt: ['no-new-privileges:true'],
+      ReadonlyRootfs: true,
+      Tmpfs: {
+        [containerPaths.tmp]: scratch(tmpBytes, '1777'),
+        [containerPaths.home]: scratch(homeBytes, '0755'),
+      },
+      Mounts: mounts,
+      Memory: spec.resources.memoryBytes,
+      MemorySwap: spec.resources.memoryBytes,
+      NanoCpus: Math.round(spec.resources.cpus * 1e9),
+      PidsLimit: spec.resources.pidsLimit,
+      Ulimits: [{ Name: 'core', Soft: 0, Hard: 0 }],
+      LogConfig: {
+        Type: 'json-file',
+        Config: { 'max-size': this.#options.logMaxSize, 'max-file': String(this.#options.logMaxFiles) },
+      },
+      NetworkMode: name,
+      PortBindings: { [port]: [{ HostIp: '127.0.0.1', HostPort: '' }] },
+      PublishAllPorts: false,
+      IpcMode: 'private',
+      CgroupnsMode: 'private',
+      RestartPolicy: { Name: 'no', MaximumRetryCount: 0 },
+      AutoRemove: false,
+      ...(spec.runtime === 'runsc' ? { Runtime: 'runsc' } : {}),
+    };
+    return {
+      name,
+      Image: spec.image,
+      User: user,
+      WorkingDir: containerPaths.workspace,
+      Env: envList(env),
+      Labels: { ...spec.labels, [projectLabel]: spec.projectId },
+      ...(spec.command ? { Cmd: spec.command } : {}),
+      ...(spec.entrypoint ? { Entrypoint: spec.entrypoint } : {}),
+      ExposedPorts: { [port]: {} },
+      Tty: false,
+      OpenStdin: false,
+      AttachStdin: false,
+      AttachStdout: false,
+      AttachStderr: false,
+      HostConfig: hostConfig,
+      NetworkingConfig: { EndpointsConfig: { [name]: { Aliases: ['app'] } } },
+    };
+  }
+
+  async create(spec: ContainerSpec): Promise<string> {
+    validateSpec(spec);
+    await this.#checkHostPaths(spec);
+    if (spec.runtime === 'runsc') await this.#checkSandboxRuntime('runsc');
+    await this.ensureNetwork(spec.projectId);
+    const container = await dockerCall(() => this.#docker.createContainer(this.#createOptions(spec)), {
+      notFound: `Image ${spec.image}`,
+      conflict: 'This project already has a container',
+    });
+    return container.id;
+  }
+
+  #container(containerId: string): Docker.Container {
+    checkObjectId(containerId);
+    return this.#docker.getContainer(containerId);
+  }
+
+  async start(containerId: string): Promise<void> {
+    const container = this.#container(containerId);
+    try {
+      await container.start();
+    } catch (error) {
+      if (isDockerStatus(error, 304)) return; // already running
+      throw dockerFailure(error);
+    }
+  }
+
+  async stop(containerId: string, options: { timeoutSeconds?: number } = {}): Promise<void> {
+    const container = this.#container(containerId);
+    try {
+      await container.stop({ t: options.timeoutSeconds ?? this.#options.stopTimeoutSeconds });
+    } catch (error) {
+      if (isDockerStatus(error, 304)) return; // already stopped
+      throw dockerFailure(error);
+    }
+  }
+
+  async restart(containerId: string, options: { timeoutSeconds?: number } = {}): Promise<void> {
+    const container = this.#container(containerId);
+    await dockerCall(() =>
+      container.restart({ t: options.timeoutSeconds ?? this.#options.stopTimeoutSeconds }),
+    );
+  }
+
+  async remove(containerId: string): Promise<void> {
+    const container = this.#container(containerId);
+    try {
+      // `v` also removes anonymous volumes an image's VOLUME lines created.
+      await container.remove({ force: true, v: true });
+    } catch (error) {
+      if (isDockerStatus(error, 404)) return;
+      throw dockerFailure(error, { conflict: 'The container is already being removed' });
+    }
+  }
+
+  async inspect(containerId: string): Promise<ContainerStatus> {
+    const container = this.#container(containerId);
+    return toStatus(await dockerCall(() => container.inspect()));
+  }
+
+  async findByProject(projectId: string): Promise<ContainerStatus | null> {
+    checkObjectId(projectId, 'project id');
+    const name = projectResourceName(projectId);
+    const found = await dockerCall(() =>
+      this.#docker.listContainers({ all: true, filters: { label: [`${projectLabel}=${projectId}`] } }),
+    );
+    const mine = found.find((summary) => summary.Names.includes(`/${name}`));
+    if (!mine) return null;
+    try {
+      return toStatus(await this.#docker.getContainer(mine.Id).inspect());
+    } catch (error) {
+      if (isDockerStatus(error, 404)) return null; // removed in between
+      throw dockerFailure(error);
+    }
+  }
+
+  // ── exec ──────────────────────────────────────────────────────────────────────────────────────────────
+
+  async exec(containerId: string, command: string[], options: ExecOptions = {}): Promise<ExecResult> {
+    const container = this.#container(containerId);
+    const issues = [...checkCommand(command), ...checkEnv(options.env)];
+    if (issues.length > 0) throw new AppError('validation_failed', 'Invalid command', { issues });
+    const timeoutMs = Math.min(
+      Math.max(1, options.timeoutMs ?? this.#options.execTimeoutMs),
+      this.#options.maxExecTimeoutMs,
+    );
+    const maxOutputBytes = options.maxOutputBytes ?? this.#options.maxOutputBytes;
+    const stdout = new OutputBuffer(maxOutputBytes);
+    const stderr = new OutputBuffer(maxOutputBytes);
+    const marker = randomUUID();
+    const hasInput = options.input !== undefined;
+    if (options.signal?.aborted) {
+      return { exitCode: null, stdout: '', stderr: '', timedOut: false, truncated: false };
+    }
+
+    const exec = await dockerCall(
+      () =>
+        container.exec({
+          Cmd: command,
+          AttachStdin: hasInput,
+          AttachStdout: true,
+          AttachStderr: true,
+          Tty: false,
+          User: user,
+          WorkingDir: options.workingDir ?? containerPaths.workspace,
+          Env: envList({ ...options.env, [execMarkerVariable]: marker }),
+        }),
+      { conflict: 'The container is not running' },
+    );
+    const stream = await dockerCall(() => exec.start({ hijack: true, stdin: hasInput }), {
+      conflict: 'The container is not running',
+    });
+    const finished = settled(stream);
+    this.#modem.demuxStream(
+      stream,
+      sink((chunk) => stdout.push(chunk)),
+      sink((chunk) => stderr.push(chunk)),
+    );
+    // The command may exit without reading its input: that EPIPE is its business.
+    stream.on('error', () => undefined);
+    if (hasInput) stream.end(options.input);
+
+    let timer: NodeJS.Timeout | undefined;
+    let onAbort: (() => void) | undefined;
+    const outcome = await Promise.race([
+      finished.then(() => 'done' as const),
+      new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), timeoutMs))),
+      new Promise<'aborted'>((resolve) => {
+        onAbort = () => resolve('aborted');
+        options.signal?.addEventListener('abort', onAbort, { once: true });
+      }),
+    ]);
+    clearTimeout(timer);
+    if (onAbort) options.signal?.removeEventListener('abort', onAbort);
+
+    let exitCode: number | null = null;
+    if (outcome === 'done') {
+      exitCode = await this.#execExitCode(exec);
+    } else {
+      await this.#killMarked(container, marker);
+      // Let the output the command wrote before it died arrive, but do not wait on a stuck connection.
+      await Promise.race([finished, delay(1000)]);
+      stream.destroy();
+    }
+    return {
+      exitCode,
+      stdout: stdout.text(),
+      stderr: stderr.text(),
+      timedOut: outcome === 'timeout',
+      truncated: stdout.truncated || stderr.truncated,
+    };
+  }
+
+  /** The stream can close a moment before Docker records the exit code. */
+  async #execExitCode(exec: Docker.Exec): Promise<number | null> {
+    for (let attempt = 0; attempt < 40; attempt++) {
+      const info = await dockerCall(() => exec.inspect());
+      if (!info.Running) return info.ExitCode ?? null;
+      await delay(25);
+    }
+    return null;
+  }
+
+  /** Best effort, bounded: a stopped or removed container has nothing left to kill. */
+  async #killMarked(container: Docker.Container, marker: string): Promise<void> {
+    const deadline = Date.now() + 5_000;
+    while (Date.now() < deadline) {
+      try {
+        const exec = await container.exec({
+          Cmd: ['/bin/sh', '-c', killScript, 'vaporform-kill', marker],
+          AttachStdout: true,
+          AttachStderr: true,
+          Tty: false,
+          User: user,
+        });
+        const stream = await exec.start({ hijack: true, stdin: false });
+        stream.resume();
+        await Promise.race([settled(stream), delay(Math.max(0, deadline - Date.now()))]);
+        stream.destroy();
+        if ((await this.#execExitCode(exec)) === 0) return;
+      } catch (error) {
+        if (isDockerStatus(error, 404, 409)) return;
+        // A fork bomb can hold every pid for a moment: the exec itself fails to start. Try again.
+      }
+      await delay(100);
+    }
+  }
+
+  async openTty(containerId: string, command: string[], options: TtyOptions): Promise<TtySession> {
+    const container = this.#container(containerId);
+    const issues = [...checkCommand(command), ...checkEnv(options.env)];
+    if (issues.length > 0) throw new AppError('validation_failed', 'Invalid command', { issues });
+    const marker = randomUUID();
+    const exec = await dockerCall(
+      () =>
+        container.exec({
+          Cmd: command,
+          AttachStdin: true,
+          AttachStdout: true,
+          AttachStderr: true,
+          Tty: true,
+          User: user,
+          WorkingDir: options.workingDir ?? containerPaths.workspace,
+          Env: envList({ TERM: 'xterm-256color', ...options.env, [execMarkerVariable]: marker }),
+        }),
+      { conflict: 'The container is not running' },
+    );
+    const stream = await dockerCall(() => exec.start({ hijack: true, stdin: true, Tty: true }), {
+      conflict: 'The container is not running',
+    });
+    const session = new DockerTtySession(exec, stream, {
+      kill: () => this.#killMarked(container, marker),
+      exitCode: () => this.#execExitCode(exec),
+      onDisposed: () => this.#live.delete(session),
+    });
+    this.#track(session);
+    await session.resize(options.cols, options.rows).catch(() => undefined);
+    return session;
+  }
+
+  // ── logs, stats, address, events ──────────────────────────────────────────────────────────────────────
+
+  async logs(containerId: string, options: LogOptions = {}): Promise<LogStream> {
+    const container = this.#container(containerId);
+    const base = {
+      stdout: true,
+      stderr: true,
+      timestamps: true,
+      ...(options.tail === undefined ? {} : { tail: Math.max(0, Math.floor(options.tail)) }),
+      ...(options.since === undefined ? {} : { since: options.since.getTime() / 1000 }),
+    };
+    const source: Readable = options.follow
+      ? ((await dockerCall(() => container.logs({ ...base, follow: true }))) as Readable)
+      : Readable.from([await dockerCall(() => container.logs({ ...base, follow: false }))]);
+    const stream: DockerLogStream = new DockerLogStream(source, this.#modem, () => this.#live.delete(stream));
+    this.#track(stream);
+    return stream;
+  }
+
+  async stats(containerId: string): Promise<ContainerStats> {
+    const container = this.#container(containerId);
+    return toContainerStats(await dockerCall(() => container.stats({ stream: false })));
+  }
+
+  async appAddress(containerId: string): Promise<HostAddress | null> {
+    const container = this.#container(containerId);
+    const info = await dockerCall(() => container.inspect());
+    if (!info.State.Running) return null;
+    const requested = Object.keys((info.HostConfig.PortBindings ?? {}) as Record<string, unknown>);
+    const ports = (info.NetworkSettings.Ports ?? {}) as Record<
+      string,
+      { HostIp: string; HostPort: string }[] | null
+    >;
+    for (const key of requested) {
+      const binding = ports[key]?.find((candidate) => candidate.HostIp === '127.0.0.1');
+      if (binding) return { host: binding.HostIp, port: Number(binding.HostPort) };
+    }
+    return null;
+  }
+
+  async subscribe(
+    projectId: string,
+    handler: (event: ContainerEvent) => void,
+    options: EventSubscriptionOptions = {},
+  ): Promise<Disposable> {
+    checkObjectId(projectId, 'project id');
+    const subscription: DockerEventSubscription = new DockerEventSubscription(
+      this.#docker,
+      projectId,
+      handler,
+      options,
+      () => this.#live.delete(subscription),
+    );
+    await subscription.connect();
+    this.#track(subscription);
+    return subscription;
+  }
+
+  #track(item: Disposable): void {
+    if (this.#disposed) {
+      void Promise.resolve(item.dispose());
+      throw new AppError('unavailable', 'The container runtime is shutting down');
+    }
+    this.#live.add(item);
+  }
+
+  /** Closes every log stream, event subscription and terminal still open (containers keep running). */
+  async dispose(): Promise<void> {
+    this.#disposed = true;
+    await Promise.allSettled([...this.#live].map(async (item) => item.dispose()));
+    this.#live.clear();
+  }
+}
+
+class DockerTtySession implements TtySession {
+  readonly exited: Promise<number | null>;
+  #disposed = false;
+
+  constructor(
+    private readonly exec: Docker.Exec,
+    readonly stream: Duplex,
+    private readonly control: {
+      kill: () => Promise<void>;
+      exitCode: () => Promise<number | null>;
+      onDisposed: () => void;
+    },
+  ) {
+    stream.on('error', () => undefined);
+    this.exited = settled(stream).then(async () => {
+      if (this.#disposed) return null;
+      this.control.onDisposed();
+      return this.control.exitCode().catch(() => null);
+    });
+  }
+
+  async resize(cols: number, rows: number): Promise<void> {
+    const w = Math.max(1, Math.min(1000, Math.floor(cols)));
+    const h = Math.max(1, Math.min(1000, Math.floor(rows)));
+    await dockerCall(() => this.exec.resize({ w, h }), { conflict: 'The terminal has exited' });
+  }
+
+  async dispose(): Promise<void> {
+    if (this.#disposed) return;
+    this.#disposed = true;
+    this.control.onDisposed();
+    await this.control.kill();
+    this.stream.destroy();
+    await this.exited;
+  }
+}
+
+class DockerLogStream implements LogStream {
+  readonly #readable: Readable;
+  #ended = false;
+
+  constructor(
+    private readonly source: Readable,
+    modem: Demuxer,
+    private readonly onDisposed: () => void,
+  ) {
+    this.#readable = new Readable({ objectMode: true, read: () => void source.resume() });
+    const stdout = new LineSplitter((line) => this.#emit('stdout', line));
+    const stderr = new LineSplitter((line) => this.#emit('stderr', line));
+    modem.demuxStream(
+      source,
+      sink((chunk) => stdout.push(chunk)),
+      sink((chunk) => stderr.push(chunk)),
+    );
+    const end = () => {
+      stdout.end();
+      stderr.end();
+      this.#end();
+    };
+    source.once('end', end);
+    source.once('close', end);
+    source.once('error', end);
+  }
+
+  #emit(stream: LogLine['stream'], line: string): void {
+    if (this.#ended) return;
+    const space = line.indexOf(' ');
+    const entry: LogLine =
+      space > 0
+        ? { stream, time: line.slice(0, space), text: line.slice(space + 1) }
+        : { stream, time: '', text: line };
+    if (!this.#readable.push(entry)) this.source.pause();
+  }
+
+  #end(): void {
+    if (this.#ended) return;
+    this.#ended = true;
+    this.#readable.push(null);
+    this.onDisposed();
+  }
+
+  [Symbol.asyncIterator](): AsyncIterator<LogLine> {
+    return this.#readable[Symbol.asyncIterator]() as AsyncIterator<LogLine>;
+  }
+
+  dispose(): void {
+    this.source.destroy();
+    this.#end();
+  }
+}
