@@ -38,6 +38,8 @@ export function registerHealthRoutes(app: HttpApp, checks: ReadinessCheck[]): vo
   app.get(
     '/api/health',
     {
+      // Probes hit this every few seconds; two info lines per probe would drown the log.
+      logLevel: 'warn',
       config: { policy: { access: 'public' } },
       schema: { tags: ['system'], response: { 200: HealthSchema } },
     },
