@@ -39,20 +39,20 @@ if [ ! -x "$DOCKER" ] || ! command -v dockerd >/dev/null 2>&1 || ! command -v de
   apt-get install -y -q docker.io debootstrap
 fi
 
-if pgrep -x dockerd >/dev/null 2>&1; then
-  echo "dockerd is already running; waiting for it to answer"
-else
+start_dockerd() {
   echo "starting dockerd (log: $LOG)"
   mkdir -p "$(dirname "$LOG")"
   # setsid: its own session, so it outlives this script and CI's process group; no systemd here.
   setsid dockerd >"$LOG" 2>&1 </dev/null &
-fi
+}
 
+# A dockerd that is still shutting down (or crashed) leaves no answer: start a new one whenever none runs.
 for _ in $(seq 1 "$WAIT_SECONDS"); do
   if docker_ready; then
     echo "Docker Engine is ready ($("$DOCKER" version --format '{{.Server.Version}}' 2>/dev/null || echo '?'))"
     exit 0
   fi
+  pgrep -x dockerd >/dev/null 2>&1 || start_dockerd
   sleep 1
 done
 
