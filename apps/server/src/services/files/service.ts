@@ -1,4 +1,4 @@
-import { lstat, mkdir, rename, rm, stat, cp } from 'node:fs/promises';
+import { cp, lstat, mkdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import type { SearchBody, SearchResult } from '@vaporform/contracts';
@@ -244,9 +244,5 @@ export class FilesService {
       },
       this.options.zipLimits ?? defaultZipLimits,
     );
-  }
-
-  async exists(projectId: string): Promise<boolean> {
-    return (await stat(this.workspaceDir(projectId)).catch(() => undefined))?.isDirectory() ?? false;
   }
 }
