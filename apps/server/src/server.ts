@@ -83,8 +83,9 @@ export async function createServer(
     );
     const cache = new CacheManager({ memory: new MemoryCache() });
 
+    const authStore = new AuthStore(database.db);
     const auth = new AuthService({
-      store: new AuthStore(database.db),
+      store: authStore,
       hasher: new PasswordHasher(overrides.argon2),
       limiter: new LoginLimiter(overrides.loginLimits),
       cache,
@@ -115,7 +116,7 @@ export async function createServer(
       templates,
       workspaces: files,
       checkpoints,
-      users: new UserDirectory(new AuthStore(database.db)),
+      users: new UserDirectory(authStore),
       events,
     });
     disposables.add(

@@ -91,7 +91,6 @@ export interface Config {
   sessionDays: number;
   initialSignupMode: Env['VAPORFORM_SIGNUP_MODE'];
   trustProxy: boolean;
-  env: Env;
 }
 
 export class ConfigError extends Error {
@@ -130,6 +129,5 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     sessionDays: env.VAPORFORM_SESSION_DAYS,
     initialSignupMode: env.VAPORFORM_SIGNUP_MODE,
     trustProxy: env.VAPORFORM_TRUST_PROXY,
-    env,
   };
 }

@@ -11,18 +11,15 @@ import { fileError, type WorkspacePath } from './workspacePath.js';
  */
 export async function atomicWrite(
   workspace: WorkspacePath,
-  relative: string,
+  /** Already resolved by the caller; the descriptor check below re-verifies where the write lands. */
+  target: { relative: string; absolute: string },
   content: Buffer,
   replacing: { mode: number; uid: number; gid: number } | undefined,
 ): Promise<void> {
-  const target = await workspace.resolve(relative);
   const directory = path.dirname(target.absolute);
   await mkdir(directory, { recursive: true }).catch((error: unknown) => {
     throw fileError(error, path.posix.dirname(target.relative));
   });
-  await workspace.resolve(
-    path.posix.dirname(target.relative) === '.' ? '' : path.posix.dirname(target.relative),
-  );
   const temporary = path.join(
     directory,
     `.${path.basename(target.absolute)}.${randomBytes(6).toString('hex')}.vf-tmp`,

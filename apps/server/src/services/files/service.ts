@@ -159,7 +159,7 @@ export class FilesService {
       ) {
         throw new AppError('conflict', `'${target.relative}' already exists`);
       }
-      await atomicWrite(workspace, target.relative, content, existing?.isFile() ? existing : undefined);
+      await atomicWrite(workspace, target, content, existing?.isFile() ? existing : undefined);
       return { path: target.relative, etag: etagOf(content), size: content.length, created: !existing };
     });
   }

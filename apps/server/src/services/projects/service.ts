@@ -222,11 +222,10 @@ export class ProjectsService {
     const row = await this.options.store.transferOwnership(projectId, newOwnerId);
     await this.options.events.publish('member.changed', { projectId, userId: newOwnerId });
     await this.options.events.publish('project.updated', { projectId, fields: ['ownerId'] });
+    // The caller keeps the permission they had; a platform admin who is no member sees admin.
     return toProject(
       row,
-      principal.userId === newOwnerId
-        ? 'admin'
-        : (members.find((m) => m.user_id === principal.userId)?.permission ?? 'admin'),
+      members.find((member) => member.user_id === principal.userId)?.permission ?? 'admin',
     );
   }
 
