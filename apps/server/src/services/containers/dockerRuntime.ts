@@ -1,13 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { chown, stat } from 'node:fs/promises';
-import { Readable, Writable, type Duplex } from 'node:stream';
+import { Readable } from 'node:stream';
 import { setTimeout as delay } from 'node:timers/promises';
 import Docker from 'dockerode';
 import { KeyedMutex } from '../../platform/concurrency/KeyedMutex.js';
 import { AppError } from '../../platform/errors/AppError.js';
 import type { Disposable } from '../../platform/lifecycle/DisposableStore.js';
 import {
-  caBundleVariables,
   containerPaths,
   containerUser,
   execMarkerVariable,
@@ -23,7 +22,6 @@ import {
   type ExecOptions,
   type ExecResult,
   type HostAddress,
-  type LogLine,
   type LogOptions,
   type LogStream,
   type TtyOptions,
@@ -32,9 +30,9 @@ import {
 import { dockerCall, dockerFailure, isDockerStatus } from './dockerErrors.js';
 import { DockerEventSubscription } from './dockerEvents.js';
 import { toContainerStats } from './dockerStats.js';
-import { LineSplitter } from './lineSplitter.js';
+import { DockerLogStream, DockerTtySession, settled, sink, type Demuxer } from './dockerStreams.js';
+import { containerUserSpec, envList, hardenedCreateOptions } from './hardenedCreateOptions.js';
 import { OutputBuffer } from './outputBuffer.js';
-import { scratchSizes } from './resourcePlan.js';
 import { checkCommand, checkEnv, checkObjectId, validateSpec } from './validateSpec.js';
 
 export interface DockerRuntimeOptions {
@@ -54,13 +52,6 @@ export interface DockerRuntimeOptions {
   stopTimeoutSeconds?: number;
 }
 
-/** dockerode leaves the modem untyped; this is the one function of it we use. */
-interface Demuxer {
-  demuxStream(source: NodeJS.ReadableStream, stdout: Writable, stderr: Writable): void;
-}
-
-const user = `${containerUser.uid}:${containerUser.gid}`;
-
 /**
  * Kills every process whose environment carries the exec's marker: the command and all it spawned, even
  * those that started their own session. One `grep` per round, so it still gets through when a fork bomb
@@ -74,29 +65,6 @@ const killScript = [
   'done',
   'exit 1',
 ].join('\n');
-
-function envList(env: Record<string, string>): string[] {
-  return Object.entries(env).map(([name, value]) => `${name}=${value}`);
-}
-
-function sink(onChunk: (chunk: Buffer) => void): Writable {
-  return new Writable({
-    write(chunk: Buffer, _encoding, callback) {
-      onChunk(chunk);
-      callback();
-    },
-  });
-}
-
-/** Resolves when the stream has ended, closed or failed, whichever comes first. */
-function settled(stream: NodeJS.ReadableStream | Duplex): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => resolve();
-    stream.once('end', done);
-    stream.once('close', done);
-    stream.once('error', done);
-  });
-}
 
 const knownStates = new Set<ContainerState>([
   'created',
@@ -262,88 +230,24 @@ export class DockerRuntime implements ContainerRuntime {
     }
   }
 
-  /** The whole create request; every hardening item of README.md is one line here. */
-  #createOptions(spec: ContainerSpec): Docker.ContainerCreateOptions {
-    const name = projectResourceName(spec.projectId);
-    const port = `${spec.appPort}/tcp`;
-    const { tmpBytes, homeBytes } = scratchSizes(spec.resources);
-    const scratch = (size: number, mode: string) =>
-      // `exec` must be explicit: Docker's tmpfs defaults include noexec, and tools run from $HOME and $TMPDIR
-      // (`go run` builds into it, npm keeps binaries there).
-      `rw,exec,nosuid,nodev,size=${size},uid=${containerUser.uid},gid=${containerUser.gid},mode=${mode}`;
-    const env: Record<string, string> = { ...spec.env, HOME: containerPaths.home };
-    const mounts: Docker.MountSettings[] = [
-      { Type: 'bind', Source: spec.workspaceDir, Target: containerPaths.workspace, ReadOnly: false },
-    ];
-    if (spec.extraCaCertsFile !== undefined) {
-      mounts.push({
-        Type: 'bind',
-        Source: spec.extraCaCertsFile,
-        Target: containerPaths.caBundle,
-        ReadOnly: true,
-      });
-      for (const variable of caBundleVariables) env[variable] = containerPaths.caBundle;
-    }
-    const hostConfig: Docker.HostConfig & { CgroupnsMode: 'private' } = {
-      Init: true,
-      Privileged: false,
-      CapDrop: ['ALL'],
-      CapAdd: [],
-      // Docker's default seccomp profile stays on: listing no `seccomp=` option keeps it.
-      SecurityOpt: ['no-new-privileges:true'],
-      ReadonlyRootfs: true,
-      Tmpfs: {
-        [containerPaths.tmp]: scratch(tmpBytes, '1777'),
-        [containerPaths.home]: scratch(homeBytes, '0755'),
-      },
-      Mounts: mounts,
-      Memory: spec.resources.memoryBytes,
-      MemorySwap: spec.resources.memoryBytes,
-      NanoCpus: Math.round(spec.resources.cpus * 1e9),
-      PidsLimit: spec.resources.pidsLimit,
-      Ulimits: [{ Name: 'core', Soft: 0, Hard: 0 }],
-      LogConfig: {
-        Type: 'json-file',
-        Config: { 'max-size': this.#options.logMaxSize, 'max-file': String(this.#options.logMaxFiles) },
-      },
-      NetworkMode: name,
-      PortBindings: { [port]: [{ HostIp: '127.0.0.1', HostPort: '' }] },
-      PublishAllPorts: false,
-      IpcMode: 'private',
-      CgroupnsMode: 'private',
-      RestartPolicy: { Name: 'no', MaximumRetryCount: 0 },
-      AutoRemove: false,
-      ...(spec.runtime === 'runsc' ? { Runtime: 'runsc' } : {}),
-    };
-    return {
-      name,
-      Image: spec.image,
-      User: user,
-      WorkingDir: containerPaths.workspace,
-      Env: envList(env),
-      Labels: { ...spec.labels, [projectLabel]: spec.projectId },
-      ...(spec.command ? { Cmd: spec.command } : {}),
-      ...(spec.entrypoint ? { Entrypoint: spec.entrypoint } : {}),
-      ExposedPorts: { [port]: {} },
-      Tty: false,
-      OpenStdin: false,
-      AttachStdin: false,
-      AttachStdout: false,
-      AttachStderr: false,
-      HostConfig: hostConfig,
-      NetworkingConfig: { EndpointsConfig: { [name]: { Aliases: ['app'] } } },
-    };
-  }
-
   async create(spec: ContainerSpec): Promise<string> {
     validateSpec(spec);
     await this.#checkHostPaths(spec);
     if (spec.runtime === 'runsc') await this.#checkSandboxRuntime('runsc');
     await this.ensureNetwork(spec.projectId);
-    const container = await dockerCall(() => this.#docker.createContainer(this.#createOptions(spec)), {
-      notFound: `Image ${spec.image}`,
-      conflict: 'This project already has a container',
-    });
+    const container = await dockerCall(
+      () =>
+        this.#docker.createContainer(
+          hardenedCreateOptions(spec, {
+            maxSize: this.#options.logMaxSize,
+            maxFiles: this.#options.logMaxFiles,
+          }),
+        ),
+      {
+        notFound: `Image ${spec.image}`,
+        conflict: 'This project already has a container',
+      },
+    );
     return container.id;
   }
 
@@ -438,7 +342,7 @@ export class DockerRuntime implements ContainerRuntime {
           AttachStdout: true,
           AttachStderr: true,
           Tty: false,
-          User: user,
+          User: containerUserSpec,
           WorkingDir: options.workingDir ?? containerPaths.workspace,
           Env: envList({ ...options.env, [execMarkerVariable]: marker }),
         }),
@@ -508,7 +412,7 @@ export class DockerRuntime implements ContainerRuntime {
           AttachStdout: true,
           AttachStderr: true,
           Tty: false,
-          User: user,
+          User: containerUserSpec,
         });
         const stream = await exec.start({ hijack: true, stdin: false });
         stream.resume();
@@ -536,7 +440,7 @@ export class DockerRuntime implements ContainerRuntime {
           AttachStdout: true,
           AttachStderr: true,
           Tty: true,
-          User: user,
+          User: containerUserSpec,
           WorkingDir: options.workingDir ?? containerPaths.workspace,
           Env: envList({ TERM: 'xterm-256color', ...options.env, [execMarkerVariable]: marker }),
         }),
@@ -626,96 +530,5 @@ export class DockerRuntime implements ContainerRuntime {
     this.#disposed = true;
     await Promise.allSettled([...this.#live].map(async (item) => item.dispose()));
     this.#live.clear();
-  }
-}
-
-class DockerTtySession implements TtySession {
-  readonly exited: Promise<number | null>;
-  #disposed = false;
-
-  constructor(
-    private readonly exec: Docker.Exec,
-    readonly stream: Duplex,
-    private readonly control: {
-      kill: () => Promise<void>;
-      exitCode: () => Promise<number | null>;
-      onDisposed: () => void;
-    },
-  ) {
-    stream.on('error', () => undefined);
-    this.exited = settled(stream).then(async () => {
-      if (this.#disposed) return null;
-      this.control.onDisposed();
-      return this.control.exitCode().catch(() => null);
-    });
-  }
-
-  async resize(cols: number, rows: number): Promise<void> {
-    const w = Math.max(1, Math.min(1000, Math.floor(cols)));
-    const h = Math.max(1, Math.min(1000, Math.floor(rows)));
-    await dockerCall(() => this.exec.resize({ w, h }), { conflict: 'The terminal has exited' });
-  }
-
-  async dispose(): Promise<void> {
-    if (this.#disposed) return;
-    this.#disposed = true;
-    this.control.onDisposed();
-    await this.control.kill();
-    this.stream.destroy();
-    await this.exited;
-  }
-}
-
-class DockerLogStream implements LogStream {
-  readonly #readable: Readable;
-  #ended = false;
-
-  constructor(
-    private readonly source: Readable,
-    modem: Demuxer,
-    private readonly onDisposed: () => void,
-  ) {
-    this.#readable = new Readable({ objectMode: true, read: () => void source.resume() });
-    const stdout = new LineSplitter((line) => this.#emit('stdout', line));
-    const stderr = new LineSplitter((line) => this.#emit('stderr', line));
-    modem.demuxStream(
-      source,
-      sink((chunk) => stdout.push(chunk)),
-      sink((chunk) => stderr.push(chunk)),
-    );
-    const end = () => {
-      stdout.end();
-      stderr.end();
-      this.#end();
-    };
-    source.once('end', end);
-    source.once('close', end);
-    source.once('error', end);
-  }
-
-  #emit(stream: LogLine['stream'], line: string): void {
-    if (this.#ended) return;
-    const space = line.indexOf(' ');
-    const entry: LogLine =
-      space > 0
-        ? { stream, time: line.slice(0, space), text: line.slice(space + 1) }
-        : { stream, time: '', text: line };
-    if (!this.#readable.push(entry)) this.source.pause();
-  }
-
-  #end(): void {
-    if (this.#ended) return;
-    this.#ended = true;
-    this.#readable.push(null);
-    this.onDisposed();
-  }
-
-  [Symbol.asyncIterator](): AsyncIterator<LogLine> {
-    return this.#readable[Symbol.asyncIterator]() as AsyncIterator<LogLine>;
-  }
-
-  dispose(): void {
-    this.source.destroy();
-    this.#end();
   }
 }
