@@ -81,6 +81,7 @@ export interface ContainerStatus {
   oomKilled: boolean;
   startedAt: string | null;
   finishedAt: string | null;
+  labels: Record<string, string>;
 }
 
 export interface HostAddress {
@@ -100,6 +101,27 @@ export interface ExecOptions {
   maxOutputBytes?: number;
   /** Aborting kills the command like a timeout does, and resolves with what was collected. */
   signal?: AbortSignal;
+}
+
+export interface ProcessOptions {
+  /** Default `/workspace`. */
+  workingDir?: string;
+  env?: Record<string, string>;
+  /** A line written to the container log before the command starts (e.g. `▸ npm install`). */
+  announce?: string;
+  /**
+   * The kill marker (default: a fresh one). A stable marker lets a later server process find and end a
+   * service an earlier one started (`killProcesses`).
+   */
+  marker?: string;
+}
+
+/** A long-running command (install, dev server) whose output goes to the container's log. */
+export interface ContainerProcess extends Disposable {
+  /** The exit code once it ends by itself; null when it was killed by `dispose`. */
+  readonly exited: Promise<number | null>;
+  /** Kills it and everything it started. */
+  dispose(): Promise<void>;
 }
 
 export interface ExecResult {
@@ -185,7 +207,8 @@ export interface EventSubscriptionOptions {
 export interface ContainerRuntime extends Disposable {
   /** Throws `unavailable` when the engine does not answer. */
   ping(): Promise<void>;
-  hasImage(image: string): Promise<boolean>;
+  /** The local image's id, or null when it is not there. */
+  imageId(image: string): Promise<string | null>;
 
   /** The project's own network (idempotent); returns its id. */
   ensureNetwork(projectId: string): Promise<string>;
@@ -209,6 +232,10 @@ export interface ContainerRuntime extends Disposable {
   exec(containerId: string, command: string[], options?: ExecOptions): Promise<ExecResult>;
   /** Starts an interactive command (e.g. a shell) on a pseudo-terminal. */
   openTty(containerId: string, command: string[], options: TtyOptions): Promise<TtySession>;
+  /** Starts a service in the background; its output joins the container's log. */
+  startProcess(containerId: string, command: string[], options?: ProcessOptions): Promise<ContainerProcess>;
+  /** Kills every process started with `marker` (best effort, bounded). */
+  killProcesses(containerId: string, marker: string): Promise<void>;
 
   logs(containerId: string, options?: LogOptions): Promise<LogStream>;
   /** One sample. */

@@ -391,6 +391,35 @@ describeWithDocker(unavailable, 'DockerRuntime on a real Docker daemon', () => {
     expect(followed).toEqual(['tick', 'tick', 'tick']);
   });
 
+  it('runs background services whose output joins the container log, and kills them by marker', async () => {
+    const { id } = await running();
+    const printer = await runtime.startProcess(id, ['sh', '-c', 'echo out-line; echo err-line >&2; exit 3'], {
+      announce: '▸ printer',
+    });
+    expect(await printer.exited).toBe(3);
+    const lines: LogLine[] = [];
+    for await (const line of await runtime.logs(id)) lines.push(line);
+    // Two pipes: the order between stdout and stderr lines is not kept, within each it is.
+    expect(lines.filter((line) => line.stream === 'stdout').map((line) => line.text)).toEqual([
+      '▸ printer',
+      'out-line',
+    ]);
+    expect(lines.filter((line) => line.stream === 'stderr').map((line) => line.text)).toEqual(['err-line']);
+
+    const marker = `service-${randomUUID()}`;
+    const server = await runtime.startProcess(id, ['sh', '-c', 'sleep 300 & sleep 301; wait'], { marker });
+    const sleepers = () => runtime.exec(id, ['sh', '-c', 'ps -o args | grep -c "^sleep 30[01]"']);
+    expect((await sleepers()).stdout.trim()).toBe('2');
+    // A later server process that only knows the marker ends the service and its children.
+    await runtime.killProcesses(id, marker);
+    expect(await server.exited).toBe(137);
+    expect((await sleepers()).stdout.trim()).toBe('0');
+
+    const stopped = await runtime.startProcess(id, ['sleep', '300']);
+    await stopped.dispose();
+    expect(await stopped.exited).toBeNull();
+  });
+
   it('samples CPU, memory, network and pids', async () => {
     const { id, spec } = await running();
     const stats = await runtime.stats(id);

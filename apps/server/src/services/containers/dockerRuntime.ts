@@ -1,18 +1,15 @@
-import { randomUUID } from 'node:crypto';
 import { chown, stat } from 'node:fs/promises';
 import { Readable } from 'node:stream';
-import { setTimeout as delay } from 'node:timers/promises';
 import Docker from 'dockerode';
 import { KeyedMutex } from '../../platform/concurrency/KeyedMutex.js';
 import { AppError } from '../../platform/errors/AppError.js';
 import type { Disposable } from '../../platform/lifecycle/DisposableStore.js';
 import {
-  containerPaths,
   containerUser,
-  execMarkerVariable,
   projectLabel,
   projectResourceName,
   type ContainerEvent,
+  type ContainerProcess,
   type ContainerRuntime,
   type ContainerSpec,
   type ContainerState,
@@ -24,16 +21,17 @@ import {
   type HostAddress,
   type LogOptions,
   type LogStream,
+  type ProcessOptions,
   type TtyOptions,
   type TtySession,
 } from './containerRuntime.js';
 import { dockerCall, dockerFailure, isDockerStatus } from './dockerErrors.js';
 import { DockerEventSubscription } from './dockerEvents.js';
 import { toContainerStats } from './dockerStats.js';
-import { DockerLogStream, DockerTtySession, settled, sink, type Demuxer } from './dockerStreams.js';
-import { containerUserSpec, envList, hardenedCreateOptions } from './hardenedCreateOptions.js';
-import { OutputBuffer } from './outputBuffer.js';
-import { checkCommand, checkEnv, checkObjectId, validateSpec } from './validateSpec.js';
+import { DockerExecutor } from './dockerExecutor.js';
+import { DockerLogStream, type Demuxer } from './dockerStreams.js';
+import { hardenedCreateOptions } from './hardenedCreateOptions.js';
+import { checkObjectId, validateSpec } from './validateSpec.js';
 
 export interface DockerRuntimeOptions {
   /** A configured client; default: the local socket. */
@@ -51,20 +49,6 @@ export interface DockerRuntimeOptions {
   /** Default grace period of stop/restart before SIGKILL (10 s). */
   stopTimeoutSeconds?: number;
 }
-
-/**
- * Kills every process whose environment carries the exec's marker: the command and all it spawned, even
- * those that started their own session. One `grep` per round, so it still gets through when a fork bomb
- * holds nearly every pid; rounds repeat until nothing matches.
- */
-const killScript = [
-  'for round in 1 2 3 4 5 6 7 8 9 10; do',
-  `  files=$(grep -lsxzF "${execMarkerVariable}=$1" /proc/[0-9]*/environ)`,
-  '  [ -z "$files" ] && exit 0',
-  '  for f in $files; do p=${f#/proc/}; kill -9 "${p%/environ}" 2>/dev/null; done',
-  'done',
-  'exit 1',
-].join('\n');
 
 const knownStates = new Set<ContainerState>([
   'created',
@@ -94,6 +78,7 @@ function toStatus(info: Docker.ContainerInspectInfo): ContainerStatus {
     oomKilled: info.State.OOMKilled,
     startedAt: never(info.State.StartedAt),
     finishedAt,
+    labels: info.Config.Labels ?? {},
   };
 }
 
@@ -107,6 +92,7 @@ export class DockerRuntime implements ContainerRuntime {
   readonly #options: Required<Omit<DockerRuntimeOptions, 'docker' | 'socketPath'>>;
   readonly #networks = new KeyedMutex();
   readonly #live = new Set<Disposable>();
+  readonly #executor: DockerExecutor;
   #runtimes: Promise<Set<string>> | null = null;
   #disposed = false;
 
@@ -122,6 +108,14 @@ export class DockerRuntime implements ContainerRuntime {
       maxOutputBytes: options.maxOutputBytes ?? 1024 * 1024,
       stopTimeoutSeconds: options.stopTimeoutSeconds ?? 10,
     };
+    this.#executor = new DockerExecutor({
+      modem: this.#modem,
+      execTimeoutMs: this.#options.execTimeoutMs,
+      maxExecTimeoutMs: this.#options.maxExecTimeoutMs,
+      maxOutputBytes: this.#options.maxOutputBytes,
+      track: (item) => this.#track(item),
+      untrack: (item) => this.#live.delete(item),
+    });
   }
 
   async ping(): Promise<void> {
@@ -132,12 +126,11 @@ export class DockerRuntime implements ContainerRuntime {
     }
   }
 
-  async hasImage(image: string): Promise<boolean> {
+  async imageId(image: string): Promise<string | null> {
     try {
-      await this.#docker.getImage(image).inspect();
-      return true;
+      return (await this.#docker.getImage(image).inspect()).Id;
     } catch (error) {
-      if (isDockerStatus(error, 404)) return false;
+      if (isDockerStatus(error, 404)) return null;
       throw dockerFailure(error, { notFound: 'Image' });
     }
   }
@@ -315,148 +308,22 @@ export class DockerRuntime implements ContainerRuntime {
     }
   }
 
-  // ── exec ──────────────────────────────────────────────────────────────────────────────────────────────
+  // ── processes ─────────────────────────────────────────────────────────────────────────────────────
 
-  async exec(containerId: string, command: string[], options: ExecOptions = {}): Promise<ExecResult> {
-    const container = this.#container(containerId);
-    const issues = [...checkCommand(command), ...checkEnv(options.env)];
-    if (issues.length > 0) throw new AppError('validation_failed', 'Invalid command', { issues });
-    const timeoutMs = Math.min(
-      Math.max(1, options.timeoutMs ?? this.#options.execTimeoutMs),
-      this.#options.maxExecTimeoutMs,
-    );
-    const maxOutputBytes = options.maxOutputBytes ?? this.#options.maxOutputBytes;
-    const stdout = new OutputBuffer(maxOutputBytes);
-    const stderr = new OutputBuffer(maxOutputBytes);
-    const marker = randomUUID();
-    const hasInput = options.input !== undefined;
-    if (options.signal?.aborted) {
-      return { exitCode: null, stdout: '', stderr: '', timedOut: false, truncated: false };
-    }
-
-    const exec = await dockerCall(
-      () =>
-        container.exec({
-          Cmd: command,
-          AttachStdin: hasInput,
-          AttachStdout: true,
-          AttachStderr: true,
-          Tty: false,
-          User: containerUserSpec,
-          WorkingDir: options.workingDir ?? containerPaths.workspace,
-          Env: envList({ ...options.env, [execMarkerVariable]: marker }),
-        }),
-      { conflict: 'The container is not running' },
-    );
-    const stream = await dockerCall(() => exec.start({ hijack: true, stdin: hasInput }), {
-      conflict: 'The container is not running',
-    });
-    const finished = settled(stream);
-    this.#modem.demuxStream(
-      stream,
-      sink((chunk) => stdout.push(chunk)),
-      sink((chunk) => stderr.push(chunk)),
-    );
-    // The command may exit without reading its input: that EPIPE is its business.
-    stream.on('error', () => undefined);
-    if (hasInput) stream.end(options.input);
-
-    let timer: NodeJS.Timeout | undefined;
-    let onAbort: (() => void) | undefined;
-    const outcome = await Promise.race([
-      finished.then(() => 'done' as const),
-      new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), timeoutMs))),
-      new Promise<'aborted'>((resolve) => {
-        onAbort = () => resolve('aborted');
-        options.signal?.addEventListener('abort', onAbort, { once: true });
-      }),
-    ]);
-    clearTimeout(timer);
-    if (onAbort) options.signal?.removeEventListener('abort', onAbort);
-
-    let exitCode: number | null = null;
-    if (outcome === 'done') {
-      exitCode = await this.#execExitCode(exec);
-    } else {
-      await this.#killMarked(container, marker);
-      // Let the output the command wrote before it died arrive, but do not wait on a stuck connection.
-      await Promise.race([finished, delay(1000)]);
-      stream.destroy();
-    }
-    return {
-      exitCode,
-      stdout: stdout.text(),
-      stderr: stderr.text(),
-      timedOut: outcome === 'timeout',
-      truncated: stdout.truncated || stderr.truncated,
-    };
+  exec(containerId: string, command: string[], options?: ExecOptions): Promise<ExecResult> {
+    return this.#executor.exec(this.#container(containerId), command, options);
   }
 
-  /** The stream can close a moment before Docker records the exit code. */
-  async #execExitCode(exec: Docker.Exec): Promise<number | null> {
-    for (let attempt = 0; attempt < 40; attempt++) {
-      const info = await dockerCall(() => exec.inspect());
-      if (!info.Running) return info.ExitCode ?? null;
-      await delay(25);
-    }
-    return null;
+  openTty(containerId: string, command: string[], options: TtyOptions): Promise<TtySession> {
+    return this.#executor.openTty(this.#container(containerId), command, options);
   }
 
-  /** Best effort, bounded: a stopped or removed container has nothing left to kill. */
-  async #killMarked(container: Docker.Container, marker: string): Promise<void> {
-    const deadline = Date.now() + 5_000;
-    while (Date.now() < deadline) {
-      try {
-        const exec = await container.exec({
-          Cmd: ['/bin/sh', '-c', killScript, 'vaporform-kill', marker],
-          AttachStdout: true,
-          AttachStderr: true,
-          Tty: false,
-          User: containerUserSpec,
-        });
-        const stream = await exec.start({ hijack: true, stdin: false });
-        stream.resume();
-        await Promise.race([settled(stream), delay(Math.max(0, deadline - Date.now()))]);
-        stream.destroy();
-        if ((await this.#execExitCode(exec)) === 0) return;
-      } catch (error) {
-        if (isDockerStatus(error, 404, 409)) return;
-        // A fork bomb can hold every pid for a moment: the exec itself fails to start. Try again.
-      }
-      await delay(100);
-    }
+  startProcess(containerId: string, command: string[], options?: ProcessOptions): Promise<ContainerProcess> {
+    return this.#executor.startProcess(this.#container(containerId), command, options);
   }
 
-  async openTty(containerId: string, command: string[], options: TtyOptions): Promise<TtySession> {
-    const container = this.#container(containerId);
-    const issues = [...checkCommand(command), ...checkEnv(options.env)];
-    if (issues.length > 0) throw new AppError('validation_failed', 'Invalid command', { issues });
-    const marker = randomUUID();
-    const exec = await dockerCall(
-      () =>
-        container.exec({
-          Cmd: command,
-          AttachStdin: true,
-          AttachStdout: true,
-          AttachStderr: true,
-          Tty: true,
-          User: containerUserSpec,
-          WorkingDir: options.workingDir ?? containerPaths.workspace,
-          Env: envList({ TERM: 'xterm-256color', ...options.env, [execMarkerVariable]: marker }),
-        }),
-      { conflict: 'The container is not running' },
-    );
-    const stream = await dockerCall(() => exec.start({ hijack: true, stdin: true, Tty: true }), {
-      conflict: 'The container is not running',
-    });
-    const session = new DockerTtySession(exec, stream, {
-      kill: () => this.#killMarked(container, marker),
-      exitCode: () => this.#execExitCode(exec),
-      onDisposed: () => this.#live.delete(session),
-    });
-    this.#track(session);
-    await session.resize(options.cols, options.rows).catch(() => undefined);
-    return session;
+  killProcesses(containerId: string, marker: string): Promise<void> {
+    return this.#executor.kill(this.#container(containerId), marker);
   }
 
   // ── logs, stats, address, events ──────────────────────────────────────────────────────────────────────
