@@ -20,13 +20,19 @@ export interface RunningVaporform {
  * the OS, logging nothing. Argon2 is cheap: only signup pays for it, and signup is not measured.
  */
 export async function startVaporform(dataDir: string): Promise<RunningVaporform> {
-  const config = loadConfig({ ...process.env, VAPORFORM_DATA_DIR: dataDir, LOG_LEVEL: 'silent' });
+  const config = loadConfig({
+    VAPORFORM_AUTOSTART: 'false',
+    ...process.env,
+    VAPORFORM_DATA_DIR: dataDir,
+    LOG_LEVEL: 'silent',
+  });
   const server = await createServer(
     config,
     {
       migrationsDir: path.join(repoRoot, 'apps/server/migrations'),
       webDistDir: path.join(dataDir, 'no-web-dist'),
       templatesDir: path.join(repoRoot, 'templates'),
+      imagesScript: path.join(repoRoot, 'scripts/images.mjs'),
     },
     { argon2: { memoryCost: 1024, timeCost: 1, parallelism: 1 } },
   );

@@ -12,6 +12,7 @@ const paths = {
   migrationsDir: `${serverRoot}migrations`,
   webDistDir: fileURLToPath(new URL('../../web/dist', import.meta.url)),
   templatesDir: fileURLToPath(new URL('../../../templates', import.meta.url)),
+  imagesScript: fileURLToPath(new URL('../../../scripts/images.mjs', import.meta.url)),
 };
 
 const shutdownGraceMs = 10_000;

@@ -22,6 +22,15 @@ import {
 } from './services/auth/index.js';
 import type { Argon2Parameters, LoginLimiterOptions } from './services/auth/index.js';
 import { CheckpointService, registerCheckpointRoutes } from './services/checkpoints/index.js';
+import {
+  ContainersService,
+  InstallRecords,
+  openContainerRuntime,
+  registerContainerRoutes,
+  ResourcePlans,
+  type OpenedRuntime,
+  type SupervisorTiming,
+} from './services/containers/index.js';
 import { FilesService, registerFilesRoutes, WorkspaceWatcher } from './services/files/index.js';
 import {
   ProjectAccess,
@@ -35,6 +44,8 @@ export interface ServerPaths {
   migrationsDir: string;
   webDistDir: string;
   templatesDir: string;
+  /** `scripts/images.mjs`, which builds a missing stack image; null where the server ships without it. */
+  imagesScript: string | null;
 }
 
 /** What tests may swap: each has a production default built from `Config`. */
@@ -43,6 +54,9 @@ export interface ServerOverrides {
   database?: Database;
   argon2?: Argon2Parameters;
   loginLimits?: LoginLimiterOptions;
+  /** The container runtime (default: chosen by `VAPORFORM_RUNTIME`). */
+  containerRuntime?: OpenedRuntime;
+  containerTiming?: Partial<SupervisorTiming>;
 }
 
 export interface Server {
@@ -50,6 +64,7 @@ export interface Server {
   database: Database;
   events: EventBus;
   cache: CacheManager;
+  containers: ContainersService;
   /** Stops accepting, closes sockets, then releases everything in reverse order of creation. */
   close(): Promise<void>;
 }
@@ -111,20 +126,64 @@ export async function createServer(
       checkpointsDir: path.join(config.dataDir, 'checkpoints'),
       onMaintenanceError: (error) => logger.warn({ err: error }, 'checkpoint maintenance failed'),
     });
+    const users = new UserDirectory(authStore);
     const projects = new ProjectsService({
       store: projectStore,
       templates,
       workspaces: files,
       checkpoints,
-      users: new UserDirectory(authStore),
+      users,
       events,
     });
+    const opened = overrides.containerRuntime ?? (await openContainerRuntime(config.runtime));
+    if (opened.runtime) disposables.add(opened.runtime);
+    if (opened.note) logger.warn(opened.note);
+    const resourcePlans = new ResourcePlans(database.db);
+    const containers = disposables.add(
+      new ContainersService({
+        runtime: opened.runtime,
+        runtimeKind: opened.kind,
+        ...(opened.note === undefined ? {} : { unavailableReason: opened.note }),
+        projects: {
+          describe: async (projectId) => {
+            const project = await projects.get(projectId, 'admin');
+            return { project, template: templates.get(project.templateId).manifest };
+          },
+          mayUseUnisolatedRuntime: async (userId) =>
+            config.localRuntimeMultiUser || (await users.instanceOwnerId()) === userId,
+        },
+        imagesScript: paths.imagesScript,
+        installs: new InstallRecords(database.db),
+        events,
+        logger,
+        workspaceDir: (projectId) => files.workspaceDir(projectId),
+        resourcePlan: () => resourcePlans.options(),
+        previewHost: config.previewHost,
+        ...(config.extraCaCertsFile === undefined ? {} : { extraCaCertsFile: config.extraCaCertsFile }),
+        sandboxRuntime: config.sandboxRuntime,
+        idleMs: config.idleMinutes * 60_000,
+        ...(overrides.containerTiming === undefined ? {} : { timing: overrides.containerTiming }),
+      }),
+    );
     disposables.add(
       events.subscribe('member.changed', ({ projectId, userId }) => projectAccess.forget(projectId, userId)),
+    );
+    if (config.autostart && containers.available) {
+      disposables.add(
+        events.subscribe('project.created', async ({ projectId }) => {
+          await containers.start(projectId);
+        }),
+      );
+    }
+    disposables.add(
+      events.subscribe('file.changed', ({ projectId, path: changed }) =>
+        containers.fileChanged(projectId, changed),
+      ),
     );
     disposables.add(
       events.subscribe('project.deleted', async ({ projectId }) => {
         projectAccess.forget(projectId);
+        await containers.remove(projectId);
         await watcher.stop(projectId);
         // The checkpoint lock first: a push still running must finish before its workspace disappears.
         await checkpoints.remove(projectId);
@@ -146,6 +205,10 @@ export async function createServer(
     });
     disposables.add(toDisposable(() => app.close()));
 
+    // Any authorized request about a project counts as someone looking at it (hibernation waits for quiet).
+    app.addHook('onResponse', async (request) => {
+      if (request.projectId !== null) containers.touch(request.projectId);
+    });
     registerHealthRoutes(app, [{ name: 'database', check: () => database.ping() }]);
     registerAuthRoutes(app, { service: auth, secureCookies: config.publicUrl.protocol === 'https:' });
     registerTemplateRoutes(app, templates);
@@ -157,6 +220,7 @@ export async function createServer(
       maxUploadBytes: config.maxFileBytes,
       maxImportBytes: config.maxImportBytes,
     });
+    registerContainerRoutes(app, containers, resourcePlans);
     registerCheckpointRoutes(app, {
       checkpoints,
       workspaceDir: (projectId) => files.workspaceDir(projectId),
@@ -164,7 +228,17 @@ export async function createServer(
     await registerWebAssets(app, paths.webDistDir);
     await app.ready();
 
-    return { app, database, events, cache, close: () => disposables.dispose() };
+    if (opened.runtime) {
+      // Containers an earlier server process left running get their supervisors back (in the background).
+      const runtime = opened.runtime;
+      void runtime
+        .runningProjects()
+        .then((projectIds) => containers.adoptRunning(projectIds))
+        .then((adopted) => adopted > 0 && logger.info({ adopted }, 'adopted running project containers'))
+        .catch((error: unknown) => logger.warn({ err: error }, 'could not adopt running containers'));
+    }
+
+    return { app, database, events, cache, containers, close: () => disposables.dispose() };
   } catch (error) {
     await disposables.dispose().catch(() => undefined);
     throw error;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { IdSchema } from './common.js';
+import { ContainerPhaseSchema, StopReasonSchema } from './containers.js';
 
 /**
  * Domain events from the seed's VaporformEvents. Payloads are schemas so that a Redis-backed bus can
@@ -10,7 +11,13 @@ export const eventSchemas = {
   'project.updated': z.object({ projectId: IdSchema, fields: z.array(z.string()) }),
   'project.deleted': z.object({ projectId: IdSchema }),
   'container.started': z.object({ projectId: IdSchema, containerId: z.string() }),
-  'container.stopped': z.object({ projectId: IdSchema, containerId: z.string(), reason: z.string() }),
+  'container.stopped': z.object({ projectId: IdSchema, containerId: z.string(), reason: StopReasonSchema }),
+  /** Every phase change, with the progress message the IDE shows. */
+  'container.status': z.object({
+    projectId: IdSchema,
+    status: ContainerPhaseSchema,
+    message: z.string().nullable(),
+  }),
   'file.changed': z.object({
     projectId: IdSchema,
     path: z.string(),

@@ -1,5 +1,6 @@
 export * from './auth.js';
 export * from './common.js';
+export * from './containers.js';
 export * from './errors.js';
 export * from './events.js';
 export * from './health.js';

@@ -50,8 +50,16 @@ export async function startTestServer(
       migrationsDir,
       webDistDir: path.join(repoRoot, 'apps/web/dist-absent-in-tests'),
       templatesDir: path.join(repoRoot, 'templates'),
+      imagesScript: path.join(repoRoot, 'scripts/images.mjs'),
     },
-    { logger: pino({ level: 'silent' }), database, argon2: fastArgon2, ...options.overrides },
+    {
+      logger: pino({ level: 'silent' }),
+      database,
+      argon2: fastArgon2,
+      // Container suites pass a runtime; everything else runs without one.
+      containerRuntime: { runtime: null, kind: 'docker', note: 'This test server has no container runtime' },
+      ...options.overrides,
+    },
   );
 
   const request = (input: TestRequest) => {

@@ -59,6 +59,17 @@ const EnvSchema = z.object({
   VAPORFORM_SESSION_DAYS: z.coerce.number().int().min(1).max(365).default(30),
   VAPORFORM_SIGNUP_MODE: z.enum(['open', 'invite', 'closed']).default('open'),
   VAPORFORM_TRUST_PROXY: bool.default(false),
+  /** Start a project's container as soon as the project is created. */
+  VAPORFORM_AUTOSTART: bool.default(true),
+  /** Stop (hibernate) a running project after this many minutes without activity; 0 = never. */
+  VAPORFORM_IDLE_MINUTES: z.coerce.number().min(0).max(10_080).default(30),
+  /** A PEM bundle trusted inside project containers (default: the host's NODE_EXTRA_CA_CERTS). */
+  VAPORFORM_EXTRA_CA_CERTS: z.string().min(1).optional(),
+  NODE_EXTRA_CA_CERTS: z.string().min(1).optional(),
+  /** `runsc` runs project containers under gVisor (it must be installed as a Docker runtime). */
+  VAPORFORM_SANDBOX_RUNTIME: z.enum(['runc', 'runsc']).default('runc'),
+  /** `unsafe` lets every user run projects on the local runtime, which has no isolation between them. */
+  VAPORFORM_LOCAL_RUNTIME_MULTI_USER: z.enum(['off', 'unsafe']).default('off'),
 });
 
 /** Variables whose values must never be echoed back, not even in a configuration error. */
@@ -91,6 +102,11 @@ export interface Config {
   sessionDays: number;
   initialSignupMode: Env['VAPORFORM_SIGNUP_MODE'];
   trustProxy: boolean;
+  autostart: boolean;
+  idleMinutes: number;
+  extraCaCertsFile: string | undefined;
+  sandboxRuntime: Env['VAPORFORM_SANDBOX_RUNTIME'];
+  localRuntimeMultiUser: boolean;
 }
 
 export class ConfigError extends Error {
@@ -129,5 +145,10 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     sessionDays: env.VAPORFORM_SESSION_DAYS,
     initialSignupMode: env.VAPORFORM_SIGNUP_MODE,
     trustProxy: env.VAPORFORM_TRUST_PROXY,
+    autostart: env.VAPORFORM_AUTOSTART,
+    idleMinutes: env.VAPORFORM_IDLE_MINUTES,
+    extraCaCertsFile: env.VAPORFORM_EXTRA_CA_CERTS ?? env.NODE_EXTRA_CA_CERTS,
+    sandboxRuntime: env.VAPORFORM_SANDBOX_RUNTIME,
+    localRuntimeMultiUser: env.VAPORFORM_LOCAL_RUNTIME_MULTI_USER === 'unsafe',
   };
 }

@@ -111,6 +111,17 @@ export class AuthStore {
     return this.db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
   }
 
+  firstAdmin(): Promise<UserRow | undefined> {
+    return this.db
+      .selectFrom('users')
+      .selectAll()
+      .where('role', '=', 'admin')
+      .where('disabled_at', 'is', null)
+      .orderBy('created_at', 'asc')
+      .limit(1)
+      .executeTakeFirst();
+  }
+
   /**
    * Inserts a user, deciding the role inside one transaction under an advisory lock so that two sign-ups
    * racing on an empty instance cannot both become admin. Returns undefined when the email is taken.

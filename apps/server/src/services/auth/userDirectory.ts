@@ -15,6 +15,11 @@ export class UserDirectory {
     return row && !row.disabled_at ? { id: row.id, email: row.email, name: row.name } : undefined;
   }
 
+  /** The earliest administrator: the person who set the instance up. */
+  async instanceOwnerId(): Promise<string | undefined> {
+    return (await this.store.firstAdmin())?.id;
+  }
+
   async findById(id: string): Promise<DirectoryUser | undefined> {
     const row = await this.store.findUserById(id);
     return row ? { id: row.id, email: row.email, name: row.name } : undefined;

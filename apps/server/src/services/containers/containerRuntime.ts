@@ -172,6 +172,17 @@ export interface LogStream extends Disposable, AsyncIterable<LogLine> {
   dispose(): void;
 }
 
+export interface ImageBuildRequest {
+  /** The build context: a host directory (`node_modules` and `.git` at its top are left out). */
+  contextDir: string;
+  /** Relative to `contextDir`. */
+  dockerfile: string;
+  tag: string;
+  args?: Record<string, string>;
+  /** Build output, line by line. */
+  onProgress?: (line: string) => void;
+}
+
 export interface ContainerStats {
   at: string;
   /** Percent of one core (200 = two cores busy). */
@@ -209,6 +220,8 @@ export interface ContainerRuntime extends Disposable {
   ping(): Promise<void>;
   /** The local image's id, or null when it is not there. */
   imageId(image: string): Promise<string | null>;
+  /** Builds an image from a Dockerfile (as root, with a memory cap); returns its id. */
+  buildImage(request: ImageBuildRequest): Promise<string>;
 
   /** The project's own network (idempotent); returns its id. */
   ensureNetwork(projectId: string): Promise<string>;
@@ -227,6 +240,8 @@ export interface ContainerRuntime extends Disposable {
   inspect(containerId: string): Promise<ContainerStatus>;
   /** The project's container, if it has one (e.g. after a server restart). */
   findByProject(projectId: string): Promise<ContainerStatus | null>;
+  /** The projects whose containers are running now. */
+  runningProjects(): Promise<string[]>;
 
   /** Runs a command to completion as the container user; never longer than the timeout. */
   exec(containerId: string, command: string[], options?: ExecOptions): Promise<ExecResult>;

@@ -19,6 +19,7 @@ import {
   type ExecOptions,
   type ExecResult,
   type HostAddress,
+  type ImageBuildRequest,
   type LogOptions,
   type LogStream,
   type ProcessOptions,
@@ -29,6 +30,7 @@ import { dockerCall, dockerFailure, isDockerStatus } from './dockerErrors.js';
 import { DockerEventSubscription } from './dockerEvents.js';
 import { toContainerStats } from './dockerStats.js';
 import { DockerExecutor } from './dockerExecutor.js';
+import { buildDockerImage } from './dockerImageBuild.js';
 import { DockerLogStream, type Demuxer } from './dockerStreams.js';
 import { hardenedCreateOptions } from './hardenedCreateOptions.js';
 import { checkObjectId, validateSpec } from './validateSpec.js';
@@ -133,6 +135,10 @@ export class DockerRuntime implements ContainerRuntime {
       if (isDockerStatus(error, 404)) return null;
       throw dockerFailure(error, { notFound: 'Image' });
     }
+  }
+
+  buildImage(request: ImageBuildRequest): Promise<string> {
+    return buildDockerImage(this.#docker, request);
   }
 
   // ── networks ──────────────────────────────────────────────────────────────────────────────────────────
@@ -306,6 +312,18 @@ export class DockerRuntime implements ContainerRuntime {
       if (isDockerStatus(error, 404)) return null; // removed in between
       throw dockerFailure(error);
     }
+  }
+
+  async runningProjects(): Promise<string[]> {
+    const found = await dockerCall(() =>
+      this.#docker.listContainers({ filters: { label: [projectLabel], status: ['running'] } }),
+    );
+    return found.flatMap((summary) => {
+      const projectId = summary.Labels[projectLabel];
+      return projectId !== undefined && summary.Names.includes(`/${projectResourceName(projectId)}`)
+        ? [projectId]
+        : [];
+    });
   }
 
   // ── processes ─────────────────────────────────────────────────────────────────────────────────────

@@ -19,6 +19,7 @@ export {
   type ExecOptions,
   type ExecResult,
   type HostAddress,
+  type ImageBuildRequest,
   type LogLine,
   type LogOptions,
   type LogStream,
@@ -28,6 +29,7 @@ export {
   type TtySession,
 } from './containerRuntime.js';
 export { DockerRuntime, type DockerRuntimeOptions } from './dockerRuntime.js';
+export { LocalRuntime, type LocalRuntimeOptions } from './localRuntime.js';
 export {
   defaultResourcePlans,
   resourcesFor,
@@ -35,3 +37,10 @@ export {
   type ResourcePlanOptions,
   type ResourceStack,
 } from './resourcePlan.js';
+export { InstallRecords } from './installRecords.js';
+export { openContainerRuntime, type OpenedRuntime } from './openContainerRuntime.js';
+export { ProjectSupervisor, type SupervisorTiming } from './projectSupervisor.js';
+export { ResourcePlans, type ResourceAdjustment } from './resourcePlans.js';
+export { registerContainerRoutes } from './routes.js';
+export { ContainersService, keeperCommand, specLabel, type ProjectLookup } from './service.js';
+export { StackImages, stackImageTag } from './stackImages.js';

@@ -1,0 +1,388 @@
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { ContainerInfo, ContainerLogLine, Project, TemplateManifest } from '@vaporform/contracts';
+import type { Logger } from 'pino';
+import { AppError } from '../../platform/errors/AppError.js';
+import type { EventBus } from '../../platform/events/EventBus.js';
+import type { Disposable } from '../../platform/lifecycle/DisposableStore.js';
+import {
+  traefikLabels,
+  type ContainerRuntime,
+  type ContainerSpec,
+  type HostAddress,
+  type LogStream,
+  type SandboxRuntime,
+} from './containerRuntime.js';
+import type { InstallRecords } from './installRecords.js';
+import { ProjectSupervisor, type PreparedRuntime, type SupervisorTiming } from './projectSupervisor.js';
+import { resourcesFor, type ResourcePlanOptions } from './resourcePlan.js';
+import { resolveRuntimeProfile, type RuntimeProfile } from './runtimeProfile.js';
+import { StackImages, stackImageTag } from './stackImages.js';
+import { claimWorkspace } from './workspaceOwnership.js';
+
+/** Labels a container with the hash of what it was created from: a different spec means a new container. */
+export const specLabel = 'dev.vaporform.spec';
+
+/**
+ * The container's main process: an idle keeper. Install and dev commands run beside it (`startProcess`), so
+ * an app crash or a rebuild never takes the terminals down with it. Exits at once on SIGTERM.
+ */
+export const keeperCommand = [
+  '/bin/sh',
+  '-c',
+  'trap "exit 0" TERM INT; while :; do sleep 3600 & wait $!; done',
+];
+
+export interface ProjectLookup {
+  /** The project and the template it was created from (`not_found` if it is gone). */
+  describe(projectId: string): Promise<{ project: Project; template: TemplateManifest }>;
+  /** May this user run projects on a runtime without isolation? (The local driver serves one user.) */
+  mayUseUnisolatedRuntime(userId: string): Promise<boolean>;
+}
+
+export interface ContainersServiceOptions {
+  /** null when no runtime could be set up: every container call answers `unavailable` with the reason. */
+  runtime: ContainerRuntime | null;
+  runtimeKind: ContainerInfo['runtime'];
+  unavailableReason?: string;
+  projects: ProjectLookup;
+  /** Builds a missing stack image (`scripts/images.mjs`); null where the server ships without it. */
+  imagesScript: string | null;
+  installs: InstallRecords;
+  events: EventBus;
+  logger: Logger;
+  workspaceDir: (projectId: string) => string;
+  resourcePlan: () => Promise<ResourcePlanOptions>;
+  previewHost: string;
+  extraCaCertsFile?: string;
+  sandboxRuntime?: SandboxRuntime;
+  /** Stop a running project after this long without activity; 0 keeps it running. */
+  idleMs: number;
+  timing?: Partial<SupervisorTiming>;
+  /** Whether the app answers (default: any HTTP response to GET `healthPath`). */
+  probe?: (address: HostAddress, healthPath: string) => Promise<boolean>;
+}
+
+const defaultTiming: SupervisorTiming = {
+  installTimeoutMs: 15 * 60_000,
+  restartDelayMs: 1_000,
+  maxRestartDelayMs: 30_000,
+  maxRestarts: 5,
+  stableAfterMs: 60_000,
+  rebuildDebounceMs: 400,
+};
+
+/**
+ * The Containers service: one `ProjectSupervisor` per project that has been started, on whichever
+ * `ContainerRuntime` this server uses. Hibernates idle projects and adopts the containers an earlier
+ * server process left running.
+ */
+export class ContainersService implements Disposable {
+  readonly #supervisors = new Map<string, ProjectSupervisor>();
+  readonly #timing: SupervisorTiming;
+  readonly #sweeper: NodeJS.Timeout | null;
+  readonly #images: StackImages | null;
+
+  constructor(private readonly options: ContainersServiceOptions) {
+    this.#images =
+      options.runtime && new StackImages({ runtime: options.runtime, buildScript: options.imagesScript });
+    this.#timing = { ...defaultTiming, ...options.timing };
+    this.#sweeper =
+      options.idleMs > 0
+        ? setInterval(() => void this.#hibernateIdle(), Math.min(60_000, options.idleMs / 2))
+        : null;
+    this.#sweeper?.unref();
+  }
+
+  get available(): boolean {
+    return this.options.runtime !== null;
+  }
+
+  async info(projectId: string): Promise<ContainerInfo> {
+    const supervisor = this.#supervisors.get(projectId);
+    if (supervisor) return supervisor.info();
+    const { template } = await this.options.projects.describe(projectId);
+    return {
+      projectId,
+      status: 'stopped',
+      message: this.options.runtime === null ? (this.options.unavailableReason ?? null) : null,
+      runtime: this.options.runtimeKind,
+      environment: 'template',
+      image: null,
+      appPort: template.port,
+      address: null,
+      startedAt: null,
+      readyAt: null,
+      stopReason: null,
+      exitCode: null,
+      restarts: 0,
+      lastLogLines: [],
+      resources: { memoryBytes: 0, cpus: 0 },
+    };
+  }
+
+  /** Starts or wakes the project's runtime; answers at once, or once it settled when given `waitMs`. */
+  async start(projectId: string, waitMs = 0): Promise<ContainerInfo> {
+    const runtime = this.#runtime();
+    const { project } = await this.options.projects.describe(projectId);
+    if (
+      this.options.runtimeKind === 'local' &&
+      !(await this.options.projects.mayUseUnisolatedRuntime(project.ownerId))
+    ) {
+      throw new AppError(
+        'forbidden',
+        'This server has no container engine, so projects run as plain processes on the host: only the ' +
+          'instance owner’s projects may run. An administrator can allow everyone with ' +
+          'VAPORFORM_LOCAL_RUNTIME_MULTI_USER=unsafe (every project could then read the others’ files).',
+      );
+    }
+    const supervisor = this.#supervisor(projectId, runtime);
+    supervisor.touch();
+    supervisor.start();
+    if (waitMs > 0) await supervisor.settled(waitMs);
+    return supervisor.info();
+  }
+
+  async stop(projectId: string): Promise<ContainerInfo> {
+    this.#runtime();
+    const supervisor = this.#supervisors.get(projectId);
+    if (!supervisor) return this.info(projectId);
+    await supervisor.stop('user');
+    return supervisor.info();
+  }
+
+  async restart(projectId: string, waitMs = 0): Promise<ContainerInfo> {
+    const supervisor = this.#supervisors.get(projectId);
+    if (supervisor) await supervisor.stop('user');
+    return this.start(projectId, waitMs);
+  }
+
+  /** The container log (install and dev output included); following keeps the stream open. */
+  async logs(
+    projectId: string,
+    options: { tail: number; follow: boolean; since?: Date },
+  ): Promise<LogStream | ContainerLogLine[]> {
+    const runtime = this.#runtime();
+    const containerId =
+      this.#supervisors.get(projectId)?.containerId ?? (await runtime.findByProject(projectId))?.id;
+    if (containerId === undefined || containerId === null) return [];
+    return runtime.logs(containerId, options);
+  }
+
+  /** Someone is looking at the project: it is not idle. */
+  touch(projectId: string): void {
+    this.#supervisors.get(projectId)?.touch();
+  }
+
+  fileChanged(projectId: string, path: string): void {
+    this.#supervisors.get(projectId)?.fileChanged(path);
+  }
+
+  async remove(projectId: string): Promise<void> {
+    const runtime = this.options.runtime;
+    if (runtime === null) return;
+    const supervisor = this.#supervisors.get(projectId);
+    this.#supervisors.delete(projectId);
+    await supervisor?.remove();
+    supervisor?.dispose();
+    // A container created while the project was being deleted, or by an earlier server process.
+    const leftover = await runtime.findByProject(projectId);
+    if (leftover) await runtime.remove(leftover.id);
+    await runtime.removeNetwork(projectId).catch(() => undefined);
+    await this.options.installs.forget(projectId).catch(() => undefined);
+  }
+
+  /**
+   * Takes over the containers an earlier server process left running: their dev servers are started again
+   * (the old ones are found by their marker and ended), so status, crash restarts and hibernation work.
+   */
+  async adoptRunning(projectIds: Iterable<string>): Promise<number> {
+    const runtime = this.options.runtime;
+    if (runtime === null) return 0;
+    let adopted = 0;
+    for (const projectId of projectIds) {
+      const existing = await runtime.findByProject(projectId).catch(() => null);
+      if (!existing?.running || this.#supervisors.has(projectId)) continue;
+      this.#supervisor(projectId, runtime).start();
+      adopted++;
+    }
+    return adopted;
+  }
+
+  dispose(): void {
+    if (this.#sweeper) clearInterval(this.#sweeper);
+    for (const supervisor of this.#supervisors.values()) supervisor.dispose();
+    this.#supervisors.clear();
+  }
+
+  // ── internals ─────────────────────────────────────────────────────────────────────────────────────────
+
+  #runtime(): ContainerRuntime {
+    if (this.options.runtime === null) {
+      throw new AppError(
+        'unavailable',
+        this.options.unavailableReason ?? 'No container runtime is available',
+      );
+    }
+    return this.options.runtime;
+  }
+
+  #supervisor(projectId: string, runtime: ContainerRuntime): ProjectSupervisor {
+    let supervisor = this.#supervisors.get(projectId);
+    if (supervisor) return supervisor;
+    supervisor = new ProjectSupervisor({
+      projectId,
+      runtime,
+      runtimeKind: this.options.runtimeKind,
+      events: this.options.events,
+      logger: this.options.logger,
+      prepare: (onProgress) => this.#prepare(projectId, runtime, onProgress),
+      lastInstallKey: () => this.options.installs.lastKey(projectId),
+      recordInstall: (key) => this.options.installs.record(projectId, key),
+      probe: this.options.probe ?? probeHttp,
+      timing: this.#timing,
+    });
+    this.#supervisors.set(projectId, supervisor);
+    return supervisor;
+  }
+
+  async #prepare(
+    projectId: string,
+    runtime: ContainerRuntime,
+    onProgress: (message: string) => void,
+  ): Promise<PreparedRuntime> {
+    const { project, template } = await this.options.projects.describe(projectId);
+    const workspaceDir = this.options.workspaceDir(projectId);
+    const [profile] = await Promise.all([
+      resolveRuntimeProfile(workspaceDir, template),
+      claimWorkspace(workspaceDir),
+    ]);
+    const { image, imageId } = await this.#image(projectId, profile, runtime, onProgress);
+    const resources = resourcesFor(profile.stack, await this.options.resourcePlan());
+    const spec: ContainerSpec = {
+      projectId,
+      image,
+      env: { ...profile.env, PORT: profile.env.PORT ?? String(profile.port) },
+      workspaceDir,
+      appPort: profile.port,
+      resources,
+      ...(this.options.extraCaCertsFile === undefined
+        ? {}
+        : { extraCaCertsFile: this.options.extraCaCertsFile }),
+      ...(this.options.sandboxRuntime === undefined ? {} : { runtime: this.options.sandboxRuntime }),
+      labels: traefikLabels({
+        projectId,
+        slug: project.slug,
+        previewHost: this.options.previewHost,
+        appPort: profile.port,
+      }),
+      command: keeperCommand,
+    };
+    const specHash = hash(JSON.stringify({ ...spec, imageId }));
+    spec.labels = { ...spec.labels, [specLabel]: specHash };
+
+    onProgress('Starting the container');
+    let existing = await runtime.findByProject(projectId);
+    if (existing && existing.labels[specLabel] !== specHash) {
+      await runtime.remove(existing.id);
+      existing = null;
+    }
+    const containerId = existing?.id ?? (await runtime.create(spec));
+    await runtime.start(containerId);
+    const status = await runtime.inspect(containerId);
+    return {
+      profile,
+      containerId,
+      image,
+      resources,
+      installKey: profile.install === null ? null : await installKey(workspaceDir, profile, imageId, status),
+    };
+  }
+
+  async #image(
+    projectId: string,
+    profile: RuntimeProfile,
+    runtime: ContainerRuntime,
+    onProgress: (message: string) => void,
+  ): Promise<{ image: string; imageId: string }> {
+    const source = profile.image;
+    switch (source.kind) {
+      case 'stack': {
+        const images = this.#images ?? new StackImages({ runtime, buildScript: null });
+        const imageId = await images.ensure(source.stack, (line) =>
+          onProgress(`Building the ${source.stack} image (first start on this machine): ${line}`),
+        );
+        return { image: stackImageTag(source.stack), imageId };
+      }
+      case 'existing': {
+        const imageId = await runtime.imageId(source.name);
+        if (imageId === null) {
+          throw new AppError(
+            'not_found',
+            `The image ${source.name} named in devcontainer.json is not on this server, and images are not pulled from registries`,
+          );
+        }
+        return { image: source.name, imageId };
+      }
+      case 'build': {
+        const image = `vaporform-project/${projectId}:latest`;
+        const imageId = await runtime.buildImage({
+          contextDir: source.contextDir,
+          dockerfile: source.dockerfile,
+          tag: image,
+          args: source.args,
+          onProgress: (line) => onProgress(`Building the project image: ${line}`),
+        });
+        return { image, imageId };
+      }
+    }
+  }
+
+  async #hibernateIdle(): Promise<void> {
+    const cutoff = Date.now() - this.options.idleMs;
+    for (const [projectId, supervisor] of this.#supervisors) {
+      if (supervisor.phase === 'stopped' || supervisor.lastActivity > cutoff) continue;
+      await supervisor
+        .stop('idle')
+        .catch((error: unknown) => this.options.logger.warn({ err: error, projectId }, 'hibernate failed'));
+    }
+  }
+}
+
+function hash(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+/**
+ * What the install depends on: its command, the image, the dependency files' contents and, when the install
+ * lands in the container's scratch home rather than the workspace, the container's life.
+ */
+async function installKey(
+  workspaceDir: string,
+  profile: RuntimeProfile,
+  imageId: string,
+  container: { id: string; startedAt: string | null },
+): Promise<string> {
+  const parts = [profile.install ?? '', imageId];
+  for (const file of profile.dependencyFiles) {
+    const content = await readFile(path.join(workspaceDir, file)).catch(() => null);
+    parts.push(`${file}:${content === null ? 'missing' : hash(content.toString('latin1'))}`);
+  }
+  if (!profile.installPersists) parts.push(container.id, container.startedAt ?? '');
+  return hash(parts.join('\n'));
+}
+
+/** Any HTTP answer means the app listens (Docker's proxy accepts TCP connections even when nothing does). */
+async function probeHttp(address: HostAddress, healthPath: string): Promise<boolean> {
+  try {
+    const response = await fetch(`http://${address.host}:${address.port}${healthPath}`, {
+      signal: AbortSignal.timeout(2_000),
+      redirect: 'manual',
+    });
+    await response.body?.cancel();
+    return true;
+  } catch {
+    return false;
+  }
+}
