@@ -171,7 +171,10 @@ export async function createServer(
     if (config.autostart && containers.available) {
       disposables.add(
         events.subscribe('project.created', async ({ projectId }) => {
-          await containers.start(projectId);
+          await containers.start(projectId).catch((error: unknown) => {
+            // Refused (local runtime, not the owner) or failed: the IDE shows it when the project opens.
+            logger.info({ err: error, projectId }, 'project container not started');
+          });
         }),
       );
     }

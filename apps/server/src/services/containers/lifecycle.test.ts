@@ -166,6 +166,32 @@ describeWithDocker(reason, 'project containers through the API', () => {
     },
   );
 
+  it('builds the project’s own Dockerfile and runs it with the same hardening', slow, async () => {
+    const id = await createProject('python-flask');
+    await waitFor(id);
+    await write(
+      id,
+      'Dockerfile',
+      'FROM vaporform/runtime-python:latest\nUSER root\nRUN echo built-by-the-project > /etc/built\n',
+    );
+    const rebuilt = await eventually(
+      'the project image to run',
+      () => info(id),
+      (state) => state.environment === 'dockerfile' && state.status === 'running',
+      120_000,
+      300,
+    );
+    expect(rebuilt.image).toBe(`vaporform-project/${id}:latest`);
+    expect((await get(rebuilt, '/health')).status).toBe(200);
+    const inspected = await docker.getContainer(`vaporform-${id}`).inspect();
+    expect(inspected.Config.Image).toBe(`vaporform-project/${id}:latest`);
+    expect(inspected.Config.User).toBe('1000:1000');
+    expect(inspected.HostConfig.CapDrop).toEqual(['ALL']);
+    expect(inspected.HostConfig.ReadonlyRootfs).toBe(true);
+    const built = await server.containers.exec(id, ['cat', '/etc/built']);
+    expect(built.stdout).toBe('built-by-the-project\n');
+  });
+
   it('installs only when the dependency manifest changed, and again when it does', slow, async () => {
     const id = await createProject('node-express');
     await waitFor(id);
@@ -229,7 +255,7 @@ describeWithDocker(reason, 'project containers through the API', () => {
       await write(
         id,
         'server.js',
-        'require("node:http").createServer((q, s) => s.end("fixed")).listen(process.env.PORT);\n',
+        'import http from "node:http";\nhttp.createServer((q, s) => s.end("fixed")).listen(process.env.PORT);\n',
       );
       const fixed = await eventually(
         'the fixed app to run',
@@ -313,6 +339,7 @@ describeWithDocker(reason, 'project containers through the API', () => {
     const running = await waitFor(id);
     const address = await server.app.listen({ port: 0, host: '127.0.0.1' });
     const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), 30_000);
     const response = await fetch(`${address}/api/projects/${id}/logs?follow=true&tail=0`, {
       headers: { authorization: `Bearer ${token}` },
       signal: controller.signal,
@@ -326,6 +353,7 @@ describeWithDocker(reason, 'project containers through the API', () => {
       if (done) break;
       text += new TextDecoder().decode(value as Uint8Array);
     }
+    clearTimeout(timer);
     controller.abort();
     const line = JSON.parse(
       text.split('\n').find((entry) => entry.includes('follower')) ?? '{}',

@@ -9,7 +9,7 @@ import type {
   ContainerRuntime,
   HostAddress,
 } from './containerRuntime.js';
-import type { RuntimeProfile } from './runtimeProfile.js';
+import { isEnvironmentFile, type RuntimeProfile } from './runtimeProfile.js';
 
 /** What one boot of a project's runtime resolved to. */
 export interface PreparedRuntime {
@@ -186,13 +186,14 @@ export class ProjectSupervisor implements Disposable {
   }
 
   /**
-   * A file in the workspace changed. A manifest change means install-then-relaunch; a dev server that does
+   * A file in the workspace changed. A manifest or environment change (devcontainer.json, Dockerfile) means
+   * prepare, install and relaunch; a dev server that does
    * not reload by itself is relaunched; a crashed app gets another chance (the change may be the fix).
    */
   fileChanged(path: string): void {
     const profile = this.#prepared?.profile;
     if (!profile) return;
-    const manifest = profile.dependencyFiles.includes(path);
+    const manifest = profile.dependencyFiles.includes(path) || isEnvironmentFile(path);
     const relaunch =
       (this.#phase === 'crashed' && this.#stopReason === 'crashed') ||
       ((this.#phase === 'running' || this.#phase === 'starting') && (manifest || !profile.reloadsItself));
@@ -320,6 +321,7 @@ export class ProjectSupervisor implements Disposable {
     }
     this.#check(generation);
     this.#readyAt = new Date().toISOString();
+    this.#lastActivity = Date.now();
     this.#setPhase('running', null);
     await this.deps.events.publish('container.started', {
       projectId: this.deps.projectId,

@@ -98,6 +98,8 @@ export function registerContainerRoutes(
           return lines;
         }
         request.raw.once('close', () => logs.dispose());
+        // Headers go out at once, not with the first line: a quiet log must not leave the client waiting.
+        reply.raw.once('pipe', () => reply.raw.flushHeaders());
         const body = Readable.from(
           (async function* () {
             for await (const line of logs) yield `${JSON.stringify(line)}\n`;

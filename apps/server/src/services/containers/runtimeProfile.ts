@@ -63,6 +63,15 @@ const DevcontainerSchema = z.object({
 
 const devcontainerFiles = ['.devcontainer/devcontainer.json', '.devcontainer.json'];
 
+/** A change to one of these may change the image or the commands: the runtime is prepared again. */
+export function isEnvironmentFile(relativePath: string): boolean {
+  return (
+    devcontainerFiles.includes(relativePath) ||
+    relativePath === 'Dockerfile' ||
+    relativePath.startsWith('.devcontainer/')
+  );
+}
+
 /**
  * The template's way of running a project, unless the workspace brings its own environment: a Dev
  * Container definition (`image` or `build.dockerfile`, `postCreateCommand`, `forwardPorts`,

@@ -10,6 +10,8 @@ import {
   traefikLabels,
   type ContainerRuntime,
   type ContainerSpec,
+  type ExecOptions,
+  type ExecResult,
   type HostAddress,
   type LogStream,
   type SandboxRuntime,
@@ -168,6 +170,16 @@ export class ContainersService implements Disposable {
       this.#supervisors.get(projectId)?.containerId ?? (await runtime.findByProject(projectId))?.id;
     if (containerId === undefined || containerId === null) return [];
     return runtime.logs(containerId, options);
+  }
+
+  /** Runs a command to completion in the project's running container (terminals and the agent use this). */
+  async exec(projectId: string, command: string[], options?: ExecOptions): Promise<ExecResult> {
+    const runtime = this.#runtime();
+    const containerId = this.#supervisors.get(projectId)?.containerId ?? null;
+    const status = containerId === null ? null : await runtime.inspect(containerId).catch(() => null);
+    if (!status?.running) throw new AppError('conflict', 'The project is not running: start it first');
+    this.touch(projectId);
+    return runtime.exec(status.id, command, options);
   }
 
   /** Someone is looking at the project: it is not idle. */
@@ -342,7 +354,9 @@ export class ContainersService implements Disposable {
   async #hibernateIdle(): Promise<void> {
     const cutoff = Date.now() - this.options.idleMs;
     for (const [projectId, supervisor] of this.#supervisors) {
-      if (supervisor.phase === 'stopped' || supervisor.lastActivity > cutoff) continue;
+      // On its way up is not idle: the clock starts again when it is running (see ProjectSupervisor).
+      const settled = supervisor.phase === 'running' || supervisor.phase === 'crashed';
+      if (!settled || supervisor.lastActivity > cutoff) continue;
       await supervisor
         .stop('idle')
         .catch((error: unknown) => this.options.logger.warn({ err: error, projectId }, 'hibernate failed'));

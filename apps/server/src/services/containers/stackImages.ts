@@ -13,6 +13,8 @@ export interface StackImagesOptions {
   runtime: ContainerRuntime;
   /** `scripts/images.mjs`; null where the server ships without it (then a missing image is an error). */
   buildScript: string | null;
+  /** Default `stackImageTag`; tests use tags of their own. */
+  tagFor?: (stack: Stack) => string;
 }
 
 /**
@@ -26,7 +28,7 @@ export class StackImages {
   constructor(private readonly options: StackImagesOptions) {}
 
   async ensure(stack: Stack, onProgress: (line: string) => void): Promise<string> {
-    const tag = stackImageTag(stack);
+    const tag = this.#tag(stack);
     const existing = await this.options.runtime.imageId(tag);
     if (existing !== null) return existing;
     let build = this.#builds.get(stack);
@@ -44,15 +46,19 @@ export class StackImages {
       build.listeners.delete(onProgress);
     }
     const built = await this.options.runtime.imageId(tag);
-    if (built === null) throw new AppError('unavailable', `Building ${tag} finished without the image`);
+    if (built === null) throw new AppError('unavailable', `Building the ${stack} image did not make ${tag}`);
     return built;
+  }
+
+  #tag(stack: Stack): string {
+    return (this.options.tagFor ?? stackImageTag)(stack);
   }
 
   #build(stack: Stack, onLine: (line: string) => void): Promise<void> {
     const script = this.options.buildScript;
     if (script === null) {
       return Promise.reject(
-        new AppError('unavailable', `The ${stackImageTag(stack)} image is missing: run npm run images`),
+        new AppError('unavailable', `The ${this.#tag(stack)} image is missing: run npm run images`),
       );
     }
     return new Promise((resolve, reject) => {
