@@ -268,7 +268,8 @@ export class ContainersService implements Disposable {
     const workspaceDir = this.options.workspaceDir(projectId);
     const [profile] = await Promise.all([
       resolveRuntimeProfile(workspaceDir, template),
-      claimWorkspace(workspaceDir),
+      // Container processes run as uid 1000; local ones as the server's own user, who owns the files already.
+      this.options.runtimeKind === 'docker' ? claimWorkspace(workspaceDir) : 0,
     ]);
     const { image, imageId } = await this.#image(projectId, profile, runtime, onProgress);
     const resources = resourcesFor(profile.stack, await this.options.resourcePlan());
