@@ -17,8 +17,13 @@ export interface PreparedRuntime {
   containerId: string;
   image: string;
   resources: ContainerResources;
-  /** Decides whether the install must run (null when there is no install command). */
-  installKey: string | null;
+  /**
+   * What the install depends on, read now (null when there is no install command). Read again after an
+   * install: package managers rewrite their lock files.
+   */
+  installKey(): Promise<string | null>;
+  /** The container was started just now: nothing of an earlier server process can be running in it. */
+  fresh: boolean;
 }
 
 export interface SupervisorDependencies {
@@ -198,10 +203,20 @@ export class ProjectSupervisor implements Disposable {
       (this.#phase === 'crashed' && this.#stopReason === 'crashed') ||
       ((this.#phase === 'running' || this.#phase === 'starting') && (manifest || !profile.reloadsItself));
     if (!relaunch) return;
+    const prepared = this.#prepared;
     this.#schedule(this.deps.timing.rebuildDebounceMs, () => {
-      this.#crashesInRow = 0;
-      if (manifest || this.#phase === 'crashed') this.#boot();
-      else this.#relaunchDev();
+      void (async () => {
+        // The install itself rewrites lock files: a manifest that matches what was installed changes nothing.
+        const unchanged =
+          manifest &&
+          !isEnvironmentFile(path) &&
+          prepared &&
+          !(await this.#needsInstall(prepared).catch(() => true));
+        if (unchanged && this.#phase !== 'crashed') return;
+        this.#crashesInRow = 0;
+        if ((manifest && !unchanged) || this.#phase === 'crashed') this.#boot();
+        else this.#relaunchDev();
+      })();
     });
   }
 
@@ -229,8 +244,11 @@ export class ProjectSupervisor implements Disposable {
       this.#check(generation);
       this.#prepared = prepared;
       this.#startedAt = new Date().toISOString();
-      await this.#watchContainer(prepared.containerId, generation);
-      this.#address = await this.deps.runtime.appAddress(prepared.containerId);
+      const [, address] = await Promise.all([
+        this.#watchContainer(prepared.containerId, generation),
+        this.deps.runtime.appAddress(prepared.containerId),
+      ]);
+      this.#address = address;
       await this.#install(prepared, generation);
       await this.#launch(prepared, generation);
     });
@@ -265,8 +283,7 @@ export class ProjectSupervisor implements Disposable {
 
   async #install(prepared: PreparedRuntime, generation: number): Promise<void> {
     const command = prepared.profile.install;
-    if (command === null || prepared.installKey === null) return;
-    if ((await this.deps.lastInstallKey()) === prepared.installKey) return;
+    if (command === null || !(await this.#needsInstall(prepared))) return;
     this.#check(generation);
     this.#setPhase('installing', `Installing dependencies: ${command}`);
     const install = await this.#spawn(prepared.containerId, command, generation);
@@ -296,13 +313,23 @@ export class ProjectSupervisor implements Disposable {
       );
       throw new Superseded();
     }
-    await this.deps.recordInstall(prepared.installKey);
+    const installed = await prepared.installKey();
+    if (installed !== null) await this.deps.recordInstall(installed);
+  }
+
+  async #needsInstall(prepared: PreparedRuntime): Promise<boolean> {
+    const [current, last] = await Promise.all([prepared.installKey(), this.deps.lastInstallKey()]);
+    return current !== null && current !== last;
   }
 
   async #launch(prepared: PreparedRuntime, generation: number): Promise<void> {
     const { dev, port, healthPath } = prepared.profile;
     this.#setPhase('starting', `Starting the app: ${dev}`);
-    const app = await this.#spawn(prepared.containerId, dev, generation, `dev-${this.deps.projectId}`);
+    const app = await this.#spawn(prepared.containerId, dev, generation, {
+      marker: `dev-${this.deps.projectId}`,
+      // After a relaunch or an adoption, an earlier dev server may still run: end it first.
+      killEarlier: !prepared.fresh || this.#launchedAt > 0,
+    });
     this.#launchedAt = Date.now();
     void app.exited.then((exitCode) => {
       if (exitCode === null || this.#process !== app || generation !== this.#generation) return;
@@ -317,7 +344,7 @@ export class ProjectSupervisor implements Disposable {
       if (this.#address && (await this.deps.probe(this.#address, healthPath))) break;
       if (attempt === 240)
         this.#setPhase('starting', `The app has not answered on port ${port} yet: see the logs`);
-      await delayUnless(attempt < 120 ? 250 : 1000);
+      await sleep(attempt < 100 ? 100 : attempt < 200 ? 250 : 1000);
     }
     this.#check(generation);
     this.#readyAt = new Date().toISOString();
@@ -333,12 +360,12 @@ export class ProjectSupervisor implements Disposable {
     containerId: string,
     command: string,
     generation: number,
-    marker?: string,
+    service?: { marker: string; killEarlier: boolean },
   ): Promise<ContainerProcess> {
-    if (marker !== undefined) await this.deps.runtime.killProcesses(containerId, marker);
+    if (service?.killEarlier) await this.deps.runtime.killProcesses(containerId, service.marker);
     const spawned = await this.deps.runtime.startProcess(containerId, ['/bin/sh', '-c', command], {
       announce: `▸ ${command}`,
-      ...(marker === undefined ? {} : { marker }),
+      ...(service === undefined ? {} : { marker: service.marker }),
     });
     if (generation !== this.#generation) {
       await spawned.dispose();
@@ -456,6 +483,6 @@ export class ProjectSupervisor implements Disposable {
   }
 }
 
-function delayUnless(ms: number): Promise<void> {
+function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }

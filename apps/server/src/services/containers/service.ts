@@ -302,14 +302,20 @@ export class ContainersService implements Disposable {
       existing = null;
     }
     const containerId = existing?.id ?? (await runtime.create(spec));
-    await runtime.start(containerId);
-    const status = await runtime.inspect(containerId);
+    let status = existing?.running ? existing : null;
+    const fresh = status === null;
+    if (status === null) {
+      await runtime.start(containerId);
+      status = await runtime.inspect(containerId);
+    }
     return {
       profile,
       containerId,
       image,
       resources,
-      installKey: profile.install === null ? null : await installKey(workspaceDir, profile, imageId, status),
+      installKey: async () =>
+        profile.install === null ? null : installKey(workspaceDir, profile, imageId, status),
+      fresh,
     };
   }
 

@@ -2,6 +2,8 @@ import { lchown, lstat, opendir } from 'node:fs/promises';
 import path from 'node:path';
 import { containerUser } from './containerRuntime.js';
 
+const ownedTrees = new Set(['node_modules', '.venv', '__pycache__', '.git']);
+
 /**
  * Hands the workspace to the container user: whatever the server wrote as root (template files, imports,
  * checkpoint restores) becomes editable inside the container. Only a root server can, and only needs to;
@@ -18,6 +20,8 @@ export async function claimWorkspace(workspaceDir: string, owner = containerUser
       changed++;
     }
     if (!stats.isDirectory()) return;
+    // Trees the container builds for itself (thousands of files, all its own already): not walked.
+    if (ownedTrees.has(path.basename(entry)) && stats.uid === owner.uid) return;
     const directory = await opendir(entry).catch(() => null);
     if (!directory) return;
     const children: string[] = [];
