@@ -39,6 +39,11 @@ import {
   registerProjectRoutes,
 } from './services/projects/index.js';
 import { registerTemplateRoutes, TemplateRegistry } from './services/templates/index.js';
+import {
+  registerTerminalRoutes,
+  TerminalService,
+  type TerminalServiceOptions,
+} from './services/terminal/index.js';
 
 export interface ServerPaths {
   migrationsDir: string;
@@ -57,6 +62,7 @@ export interface ServerOverrides {
   /** The container runtime (default: chosen by `VAPORFORM_RUNTIME`). */
   containerRuntime?: OpenedRuntime;
   containerTiming?: Partial<SupervisorTiming>;
+  terminals?: Pick<TerminalServiceOptions, 'graceMs' | 'idleMs' | 'sweepMs' | 'scrollbackBytes'>;
 }
 
 export interface Server {
@@ -165,8 +171,18 @@ export async function createServer(
         ...(overrides.containerTiming === undefined ? {} : { timing: overrides.containerTiming }),
       }),
     );
+    const terminals = disposables.add(
+      new TerminalService({
+        openTty: (projectId, command, options) => containers.openTty(projectId, command, options),
+        permissionOf: (principal, projectId) => projectAccess.permissionOf(principal, projectId),
+        ...overrides.terminals,
+      }),
+    );
     disposables.add(
-      events.subscribe('member.changed', ({ projectId, userId }) => projectAccess.forget(projectId, userId)),
+      events.subscribe('member.changed', async ({ projectId, userId }) => {
+        projectAccess.forget(projectId, userId);
+        await terminals.recheck(projectId, userId);
+      }),
     );
     if (config.autostart && containers.available) {
       disposables.add(
@@ -186,6 +202,7 @@ export async function createServer(
     disposables.add(
       events.subscribe('project.deleted', async ({ projectId }) => {
         projectAccess.forget(projectId);
+        await terminals.closeProject(projectId, 'The project was deleted');
         await containers.remove(projectId);
         await watcher.stop(projectId);
         // The checkpoint lock first: a push still running must finish before its workspace disappears.
@@ -224,6 +241,7 @@ export async function createServer(
       maxImportBytes: config.maxImportBytes,
     });
     registerContainerRoutes(app, containers, resourcePlans);
+    registerTerminalRoutes(app, terminals);
     registerCheckpointRoutes(app, {
       checkpoints,
       workspaceDir: (projectId) => files.workspaceDir(projectId),

@@ -8,3 +8,4 @@ export * from './permissions.js';
 export * from './files.js';
 export * from './projects.js';
 export * from './templates.js';
+export * from './terminals.js';

@@ -13,24 +13,15 @@ import { DockerRuntime } from './dockerRuntime.js';
 import { stackImageTag } from './stackImages.js';
 import {
   describeWithDocker,
-  dockerUnavailableReason,
-  eventually,
+  runtimeImagesUnavailableReason,
   socketPath,
-} from './testing/dockerTestSupport.js';
+} from '../../testing/dockerAvailability.js';
+import { eventually } from './testing/dockerTestSupport.js';
 
-const unavailable = await dockerUnavailableReason();
 const docker = new Docker({ socketPath });
-const imageMissing =
-  unavailable === null &&
-  (await docker
-    .getImage(stackImageTag('python'))
-    .inspect()
-    .catch(() => null)) === null
-    ? 'the python runtime image is missing: run npm run images'
-    : null;
-if (imageMissing && process.env.CI) throw new Error(imageMissing);
+const unavailable = await runtimeImagesUnavailableReason([stackImageTag('python')]);
 
-describeWithDocker(unavailable ?? imageMissing, 'hibernation and adoption', () => {
+describeWithDocker(unavailable, 'hibernation and adoption', () => {
   let dataDir: string;
   let server: Server;
   let cookie: string;

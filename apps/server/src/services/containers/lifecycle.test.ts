@@ -8,35 +8,15 @@ import { DockerRuntime } from './dockerRuntime.js';
 import { stackImageTag } from './stackImages.js';
 import {
   describeWithDocker,
-  dockerUnavailableReason,
-  eventually,
+  runtimeImagesUnavailableReason,
   socketPath,
-} from './testing/dockerTestSupport.js';
+} from '../../testing/dockerAvailability.js';
+import { eventually } from './testing/dockerTestSupport.js';
 
-const unavailable = await dockerUnavailableReason();
 const docker = new Docker({ socketPath });
-
-/** The runtime images come from `npm run images` (CI builds them first); building them here takes minutes. */
-async function missingImages(): Promise<string | null> {
-  if (unavailable !== null) return null;
-  const missing: string[] = [];
-  for (const stack of ['node', 'python', 'go'] as const) {
-    const tag = stackImageTag(stack);
-    if (
-      (await docker
-        .getImage(tag)
-        .inspect()
-        .catch(() => null)) === null
-    )
-      missing.push(tag);
-  }
-  if (missing.length === 0) return null;
-  const reason = `runtime images missing (${missing.join(', ')}): run npm run images`;
-  if (process.env.CI) throw new Error(`${reason}; .ci/run builds them`);
-  return reason;
-}
-
-const reason = unavailable ?? (await missingImages());
+const reason = await runtimeImagesUnavailableReason(
+  (['node', 'python', 'go'] as const).map((stack) => stackImageTag(stack)),
+);
 
 describeWithDocker(reason, 'project containers through the API', () => {
   let database: Database;

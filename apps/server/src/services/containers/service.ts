@@ -15,6 +15,8 @@ import {
   type HostAddress,
   type LogStream,
   type SandboxRuntime,
+  type TtyOptions,
+  type TtySession,
 } from './containerRuntime.js';
 import type { InstallRecords } from './installRecords.js';
 import { ProjectSupervisor, type PreparedRuntime, type SupervisorTiming } from './projectSupervisor.js';
@@ -172,14 +174,26 @@ export class ContainersService implements Disposable {
     return runtime.logs(containerId, options);
   }
 
-  /** Runs a command to completion in the project's running container (terminals and the agent use this). */
+  /** Runs a command to completion in the project's running container (the agent uses this). */
   async exec(projectId: string, command: string[], options?: ExecOptions): Promise<ExecResult> {
+    const { runtime, containerId } = await this.#running(projectId);
+    return runtime.exec(containerId, command, options);
+  }
+
+  /** An interactive shell (or `command`) on a pseudo-terminal in the project's running container. */
+  async openTty(projectId: string, command: string[], options: TtyOptions): Promise<TtySession> {
+    const { runtime, containerId } = await this.#running(projectId);
+    return runtime.openTty(containerId, command, options);
+  }
+
+  async #running(projectId: string): Promise<{ runtime: ContainerRuntime; containerId: string }> {
     const runtime = this.#runtime();
-    const containerId = this.#supervisors.get(projectId)?.containerId ?? null;
+    const supervisor = this.#supervisors.get(projectId);
+    const containerId = supervisor?.phase === 'stopped' ? null : (supervisor?.containerId ?? null);
     const status = containerId === null ? null : await runtime.inspect(containerId).catch(() => null);
     if (!status?.running) throw new AppError('conflict', 'The project is not running: start it first');
     this.touch(projectId);
-    return runtime.exec(status.id, command, options);
+    return { runtime, containerId: status.id };
   }
 
   /** Someone is looking at the project: it is not idle. */

@@ -5,44 +5,23 @@ import { chmod, mkdir, mkdtemp, open, readFile, rm, symlink, writeFile } from 'n
 import os from 'node:os';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
-import Docker from 'dockerode';
-import { describe, it } from 'vitest';
+import type Docker from 'dockerode';
+export {
+  describeWithDocker,
+  dockerUnavailableReason,
+  socketPath,
+} from '../../../testing/dockerAvailability.js';
 import { projectLabel, projectResourceName, type ContainerResources } from '../containerRuntime.js';
 
 export const testImage = 'vaporform/test-busybox:latest';
 /** Every container a test run creates carries this label, so clean-up finds them all, controls included. */
 export const testRunLabel = 'dev.vaporform.test-run';
-export const socketPath = process.env.DOCKER_SOCKET ?? '/var/run/docker.sock';
 
 export const smallResources: ContainerResources = {
   memoryBytes: 64 * 1024 * 1024,
   cpus: 0.5,
   pidsLimit: 64,
 };
-
-/**
- * Whether the suites can run. Unreachable Docker fails the run in CI (no suite may skip there) and
- * skips with the reason elsewhere.
- */
-export async function dockerUnavailableReason(): Promise<string | null> {
-  let reason: string | null = null;
-  try {
-    await new Docker({ socketPath }).ping();
-  } catch (error) {
-    reason = `Docker is not reachable at ${socketPath}: ${(error as Error).message}`;
-  }
-  if (reason !== null && process.env.CI) {
-    throw new Error(`${reason}. CI requires Docker: .ci/run installs docker.io and starts dockerd.`);
-  }
-  return reason;
-}
-
-/** `describe` when Docker answers, else one visibly skipped test that names the reason. */
-export function describeWithDocker(reason: string | null, name: string, body: () => void): void {
-  // Container starts take ~1 s on a loaded 2-core machine; a test does a handful of them.
-  if (reason === null) describe(name, { timeout: 60_000 }, body);
-  else describe(name, () => it.skip(`skipped: ${reason}`, () => undefined));
-}
 
 async function isStaticElf(file: string): Promise<boolean> {
   const handle = await open(file, 'r');

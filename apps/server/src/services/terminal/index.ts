@@ -1,0 +1,2 @@
+export { registerTerminalRoutes } from './routes.js';
+export { shellCommand, TerminalService, type TerminalServiceOptions } from './terminalService.js';
