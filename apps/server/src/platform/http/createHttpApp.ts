@@ -98,6 +98,11 @@ export async function createHttpApp(options: HttpAppOptions): Promise<HttpApp> {
 
   await app.register(cookie);
   await app.register(websocket, { options: { maxPayload: options.bodyLimitBytes } });
+  // @fastify/websocket hides its routes from OpenAPI; ours are public API (their description says how to
+  // use them), so they are listed. Runs after the plugin's own onRoute hook, before the document is built.
+  app.addHook('onRoute', (route) => {
+    if ((route as { websocket?: boolean }).websocket && route.schema?.description) route.schema.hide = false;
+  });
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',

@@ -409,7 +409,8 @@ describeWithDocker(unavailable, 'DockerRuntime on a real Docker daemon', () => {
     const marker = `service-${randomUUID()}`;
     const server = await runtime.startProcess(id, ['sh', '-c', 'sleep 300 & sleep 301; wait'], { marker });
     const sleepers = () => runtime.exec(id, ['sh', '-c', 'ps -o args | grep -c "^sleep 30[01]"']);
-    expect((await sleepers()).stdout.trim()).toBe('2');
+    // startProcess returns once the exec started: its children fork a moment later.
+    await eventually('both sleepers to run', sleepers, (result) => result.stdout.trim() === '2');
     // A later server process that only knows the marker ends the service and its children.
     await runtime.killProcesses(id, marker);
     expect(await server.exited).toBe(137);

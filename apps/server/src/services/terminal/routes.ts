@@ -45,7 +45,18 @@ export function registerTerminalRoutes(app: HttpApp, terminals: TerminalService)
 
   app.get(
     '/api/projects/:id/terminals/:terminalId',
-    { websocket: true, config: { policy: executePolicy } },
+    {
+      websocket: true,
+      config: { policy: executePolicy },
+      schema: {
+        tags,
+        description:
+          'WebSocket upgrade (Origin must be the IDE): binary frames carry keystrokes and output; text frames ' +
+          'carry {type:"resize",cols,rows} from the client and {type:"ready"|"exit"} from the server.',
+        params: TerminalParamsSchema,
+        querystring: TerminalQuerySchema,
+      },
+    },
     (socket, request) => {
       const params = TerminalParamsSchema.safeParse(request.params);
       const query = TerminalQuerySchema.safeParse(request.query);

@@ -101,8 +101,12 @@ describeWithDocker(unavailable, 'terminals over WebSocket', () => {
     await client.waitFor(/sum=42 uid=1000 pwd=\/workspace/);
     client.type('stty size\n');
     await client.waitFor(/30 100/);
+    // A resize is a call to Docker and keystrokes are not: ask until the new size shows.
     client.socket.send(JSON.stringify({ type: 'resize', cols: 120, rows: 40 }));
-    client.type('stty size\n');
+    for (let attempt = 0; !/40 120/.test(client.output) && attempt < 20; attempt++) {
+      client.type('stty size\n');
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
     await client.waitFor(/40 120/);
     client.socket.close();
     await client.closed;
