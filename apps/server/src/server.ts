@@ -173,7 +173,9 @@ export async function createServer(
     );
     const terminals = disposables.add(
       new TerminalService({
-        openTty: (projectId, command, options) => containers.openTty(projectId, command, options),
+        openTty: (projectId, principal, command, options) =>
+          containers.openTty(projectId, principal.userId, command, options),
+        onActivity: (projectId) => containers.touch(projectId),
         permissionOf: (principal, projectId) => projectAccess.permissionOf(principal, projectId),
         ...overrides.terminals,
       }),
@@ -186,8 +188,8 @@ export async function createServer(
     );
     if (config.autostart && containers.available) {
       disposables.add(
-        events.subscribe('project.created', async ({ projectId }) => {
-          await containers.start(projectId).catch((error: unknown) => {
+        events.subscribe('project.created', async ({ projectId, ownerId }) => {
+          await containers.start(projectId, ownerId).catch((error: unknown) => {
             // Refused (local runtime, not the owner) or failed: the IDE shows it when the project opens.
             logger.info({ err: error, projectId }, 'project container not started');
           });
@@ -202,12 +204,20 @@ export async function createServer(
     disposables.add(
       events.subscribe('project.deleted', async ({ projectId }) => {
         projectAccess.forget(projectId);
-        await terminals.closeProject(projectId, 'The project was deleted');
-        await containers.remove(projectId);
-        await watcher.stop(projectId);
-        // The checkpoint lock first: a push still running must finish before its workspace disappears.
-        await checkpoints.remove(projectId);
-        await files.removeWorkspace(projectId);
+        // Each step on its own: Docker being down must not leave the deleted project's files on disk.
+        const steps: [string, () => Promise<void>][] = [
+          ['terminals', () => terminals.closeProject(projectId, 'The project was deleted')],
+          ['container', () => containers.remove(projectId)],
+          ['watcher', () => watcher.stop(projectId)],
+          // The checkpoint lock first: a push still running must finish before its workspace disappears.
+          ['checkpoints', () => checkpoints.remove(projectId)],
+          ['workspace', () => files.removeWorkspace(projectId)],
+        ];
+        for (const [step, run] of steps) {
+          await run().catch((error: unknown) =>
+            logger.error({ err: error, projectId, step }, 'cleaning up a deleted project failed'),
+          );
+        }
       }),
     );
 

@@ -34,6 +34,9 @@ export async function buildDockerImage(docker: Docker, request: ImageBuildReques
       forcerm: true,
       memory: buildMemoryBytes,
       memswap: buildMemoryBytes,
+      // One core at most: a build must not starve the server and the other projects.
+      cpuperiod: 100_000,
+      cpuquota: 100_000,
     }),
   );
   await new Promise<void>((resolve, reject) => {

@@ -22,6 +22,7 @@ describeWithDocker(reason, 'project containers through the API', () => {
   let database: Database;
   let server: TestServer;
   let token: string;
+  let ownerId: string;
   const created: string[] = [];
   const events: { name: string; payload: unknown }[] = [];
 
@@ -49,7 +50,7 @@ describeWithDocker(reason, 'project containers through the API', () => {
         events.push({ name, payload });
       });
     }
-    ({ token } = await server.userWithToken('owner@example.com'));
+    ({ token, userId: ownerId } = await server.userWithToken('owner@example.com'));
   }, 60_000);
 
   afterAll(async () => {
@@ -168,7 +169,7 @@ describeWithDocker(reason, 'project containers through the API', () => {
     expect(inspected.Config.User).toBe('1000:1000');
     expect(inspected.HostConfig.CapDrop).toEqual(['ALL']);
     expect(inspected.HostConfig.ReadonlyRootfs).toBe(true);
-    const built = await server.containers.exec(id, ['cat', '/etc/built']);
+    const built = await server.containers.exec(id, ownerId, ['cat', '/etc/built']);
     expect(built.stdout).toBe('built-by-the-project\n');
   });
 

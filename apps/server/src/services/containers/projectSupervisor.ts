@@ -83,6 +83,8 @@ export class ProjectSupervisor implements Disposable {
   #events: Disposable | null = null;
   #waiters = new Set<() => void>();
   #lastActivity = Date.now();
+  #preparing: Promise<unknown> = Promise.resolve();
+  #oomAt = 0;
 
   constructor(private readonly deps: SupervisorDependencies) {}
 
@@ -158,11 +160,14 @@ export class ProjectSupervisor implements Disposable {
     const wasUp = this.#phase !== 'stopped';
     this.#supersede();
     await this.#killProcess();
-    if (containerId !== null) {
-      try {
-        await this.deps.runtime.stop(containerId);
-      } catch (error) {
-        if (!(error instanceof AppError && error.code === 'not_found')) throw error;
+    try {
+      if (containerId !== null) await this.deps.runtime.stop(containerId);
+    } catch (error) {
+      if (!(error instanceof AppError && error.code === 'not_found')) {
+        // The app is gone either way (killed above); say what failed rather than claim it still runs.
+        this.#address = null;
+        this.#setPhase('crashed', `Stopping the container failed: ${(error as Error).message}`);
+        throw error;
       }
     }
     this.#address = null;
@@ -192,8 +197,8 @@ export class ProjectSupervisor implements Disposable {
 
   /**
    * A file in the workspace changed. A manifest or environment change (devcontainer.json, Dockerfile) means
-   * prepare, install and relaunch; a dev server that does
-   * not reload by itself is relaunched; a crashed app gets another chance (the change may be the fix).
+   * prepare, install and relaunch; a dev server that does not reload by itself is relaunched; a crashed app
+   * gets another chance (the change may be the fix).
    */
   fileChanged(path: string): void {
     const profile = this.#prepared?.profile;
@@ -205,6 +210,7 @@ export class ProjectSupervisor implements Disposable {
     if (!relaunch) return;
     const prepared = this.#prepared;
     this.#schedule(this.deps.timing.rebuildDebounceMs, () => {
+      const generation = this.#generation;
       void (async () => {
         // The install itself rewrites lock files: a manifest that matches what was installed changes nothing.
         const unchanged =
@@ -212,6 +218,8 @@ export class ProjectSupervisor implements Disposable {
           !isEnvironmentFile(path) &&
           prepared &&
           !(await this.#needsInstall(prepared).catch(() => true));
+        // Stopped or restarted while the key was read: that decision stands.
+        if (generation !== this.#generation || this.#phase === 'stopped') return;
         if (unchanged && this.#phase !== 'crashed') return;
         this.#crashesInRow = 0;
         if ((manifest && !unchanged) || this.#phase === 'crashed') this.#boot();
@@ -238,10 +246,17 @@ export class ProjectSupervisor implements Disposable {
     this.#setPhase('creating', 'Preparing the environment');
     void this.#run(generation, async () => {
       await this.#killProcess();
-      const prepared = await this.deps.prepare((message) => {
-        if (generation === this.#generation) this.#setPhase('creating', message);
-      });
-      this.#check(generation);
+      // One prepare at a time: two would both create the container. A stop that came meanwhile wins.
+      const prepared = await this.#serialized(() =>
+        this.deps.prepare((message) => {
+          if (generation === this.#generation) this.#setPhase('creating', message);
+        }),
+      );
+      if (generation !== this.#generation) {
+        if (this.#phase === 'stopped')
+          await this.deps.runtime.stop(prepared.containerId).catch(() => undefined);
+        throw new Superseded();
+      }
       this.#prepared = prepared;
       this.#startedAt = new Date().toISOString();
       const [, address] = await Promise.all([
@@ -378,17 +393,32 @@ export class ProjectSupervisor implements Disposable {
   /** Follows the container's own death (OOM, killed from outside): the whole runtime restarts. */
   async #watchContainer(containerId: string, generation: number): Promise<void> {
     if (this.#events) return;
-    this.#events = await this.deps.runtime.subscribe(this.deps.projectId, (event) => {
-      if (event.containerId !== containerId || event.kind === 'start') return;
+    const subscription = await this.deps.runtime.subscribe(this.deps.projectId, (event) => {
+      if (event.containerId !== containerId) return;
+      // Docker reports `oom` for any process the kernel killed (a build in a terminal, say): the container
+      // lives on. Remember it for the message if the container does die.
+      if (event.kind === 'oom') {
+        this.#oomAt = Date.now();
+        return;
+      }
+      if (event.kind !== 'die') return;
       if (generation !== this.#generation && this.#phase === 'stopped') return;
       const message =
-        event.kind === 'oom'
+        Date.now() - this.#oomAt < 10_000
           ? 'The container ran out of memory'
           : `The container stopped unexpectedly (exit ${event.exitCode ?? 'unknown'})`;
-      this.#process = null;
+      const process = this.#process;
+      this.#process = null; // its exit must not count as a second crash
       this.#address = null;
+      void process?.dispose().catch(() => undefined);
       void this.#crashed(this.#generation, event.exitCode ?? null, message, true, true);
     });
+    // Superseded while subscribing: this subscription belongs to nobody.
+    if (generation !== this.#generation || this.#events) {
+      await subscription.dispose();
+      return;
+    }
+    this.#events = subscription;
   }
 
   async #crashed(
@@ -462,6 +492,12 @@ export class ProjectSupervisor implements Disposable {
     void Promise.resolve(this.#events?.dispose()).catch(() => undefined);
     this.#events = null;
     return ++this.#generation;
+  }
+
+  #serialized<T>(task: () => Promise<T>): Promise<T> {
+    const result = this.#preparing.then(task, task);
+    this.#preparing = result.catch(() => undefined);
+    return result;
   }
 
   #check(generation: number): void {

@@ -121,6 +121,20 @@ describe('container routes without Docker', () => {
         /only the instance owner.*VAPORFORM_LOCAL_RUNTIME_MULTI_USER=unsafe/s,
       );
 
+      // Sharing does not change who may run code on this host: the caller counts, not the project's owner.
+      await local.request({
+        method: 'PUT',
+        url: `/api/projects/${mine}/members/${other.userId}`,
+        token: owner.token,
+        body: { permission: 'execute' },
+      });
+      const shared = await local.request({
+        method: 'POST',
+        url: `/api/projects/${mine}/container/start`,
+        token: other.token,
+      });
+      expect(shared.statusCode).toBe(403);
+
       const started = await local.request({
         method: 'POST',
         url: `/api/projects/${mine}/container/start`,

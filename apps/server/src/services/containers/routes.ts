@@ -12,6 +12,7 @@ import {
 import { z } from 'zod';
 import type { FastifyReply } from 'fastify';
 import { typed, type HttpApp } from '../../platform/http/createHttpApp.js';
+import { callerOf } from '../../platform/http/requestContext.js';
 import { resourcesFor } from './resourcePlan.js';
 import type { ResourcePlans } from './resourcePlans.js';
 import type { ContainersService } from './service.js';
@@ -55,7 +56,7 @@ export function registerContainerRoutes(
       async (request, reply) => {
         const wait = yes(request.query.wait);
         const waitMs = wait ? (request.query.timeoutSeconds ?? 120) * 1000 : 0;
-        const info = await containers[action](request.params.id, waitMs);
+        const info = await containers[action](request.params.id, callerOf(request).userId, waitMs);
         return reply.code(wait ? 200 : 202).send(info);
       },
     );

@@ -127,20 +127,10 @@ export class ContainersService implements Disposable {
   }
 
   /** Starts or wakes the project's runtime; answers at once, or once it settled when given `waitMs`. */
-  async start(projectId: string, waitMs = 0): Promise<ContainerInfo> {
+  async start(projectId: string, callerId: string, waitMs = 0): Promise<ContainerInfo> {
     const runtime = this.#runtime();
-    const { project } = await this.options.projects.describe(projectId);
-    if (
-      this.options.runtimeKind === 'local' &&
-      !(await this.options.projects.mayUseUnisolatedRuntime(project.ownerId))
-    ) {
-      throw new AppError(
-        'forbidden',
-        'This server has no container engine, so projects run as plain processes on the host: only the ' +
-          'instance owner’s projects may run. An administrator can allow everyone with ' +
-          'VAPORFORM_LOCAL_RUNTIME_MULTI_USER=unsafe (every project could then read the others’ files).',
-      );
-    }
+    await this.options.projects.describe(projectId);
+    await this.#checkIsolation(callerId);
     const supervisor = this.#supervisor(projectId, runtime);
     supervisor.touch();
     supervisor.start();
@@ -156,10 +146,11 @@ export class ContainersService implements Disposable {
     return supervisor.info();
   }
 
-  async restart(projectId: string, waitMs = 0): Promise<ContainerInfo> {
+  async restart(projectId: string, callerId: string, waitMs = 0): Promise<ContainerInfo> {
+    await this.#checkIsolation(callerId);
     const supervisor = this.#supervisors.get(projectId);
     if (supervisor) await supervisor.stop('user');
-    return this.start(projectId, waitMs);
+    return this.start(projectId, callerId, waitMs);
   }
 
   /** The container log (install and dev output included); following keeps the stream open. */
@@ -175,15 +166,42 @@ export class ContainersService implements Disposable {
   }
 
   /** Runs a command to completion in the project's running container (the agent uses this). */
-  async exec(projectId: string, command: string[], options?: ExecOptions): Promise<ExecResult> {
+  async exec(
+    projectId: string,
+    callerId: string,
+    command: string[],
+    options?: ExecOptions,
+  ): Promise<ExecResult> {
+    await this.#checkIsolation(callerId);
     const { runtime, containerId } = await this.#running(projectId);
     return runtime.exec(containerId, command, options);
   }
 
   /** An interactive shell (or `command`) on a pseudo-terminal in the project's running container. */
-  async openTty(projectId: string, command: string[], options: TtyOptions): Promise<TtySession> {
+  async openTty(
+    projectId: string,
+    callerId: string,
+    command: string[],
+    options: TtyOptions,
+  ): Promise<TtySession> {
+    await this.#checkIsolation(callerId);
     const { runtime, containerId } = await this.#running(projectId);
     return runtime.openTty(containerId, command, options);
+  }
+
+  /**
+   * The local runtime runs commands as the server's own user on the host: whoever runs one could read every
+   * workspace and the server's data. It serves the instance owner only, unless an administrator said otherwise.
+   */
+  async #checkIsolation(callerId: string): Promise<void> {
+    if (this.options.runtimeKind !== 'local') return;
+    if (await this.options.projects.mayUseUnisolatedRuntime(callerId)) return;
+    throw new AppError(
+      'forbidden',
+      'This server has no container engine, so projects run as plain processes on the host: only the ' +
+        'instance owner may run them. An administrator can allow everyone with ' +
+        'VAPORFORM_LOCAL_RUNTIME_MULTI_USER=unsafe (anyone running a project could then read the others’ files).',
+    );
   }
 
   async #running(projectId: string): Promise<{ runtime: ContainerRuntime; containerId: string }> {
@@ -280,11 +298,7 @@ export class ContainersService implements Disposable {
   ): Promise<PreparedRuntime> {
     const { project, template } = await this.options.projects.describe(projectId);
     const workspaceDir = this.options.workspaceDir(projectId);
-    const [profile] = await Promise.all([
-      resolveRuntimeProfile(workspaceDir, template),
-      // Container processes run as uid 1000; local ones as the server's own user, who owns the files already.
-      this.options.runtimeKind === 'docker' ? claimWorkspace(workspaceDir) : 0,
-    ]);
+    const profile = await resolveRuntimeProfile(workspaceDir, template);
     const { image, imageId } = await this.#image(projectId, profile, runtime, onProgress);
     const resources = resourcesFor(profile.stack, await this.options.resourcePlan());
     const spec: ContainerSpec = {
@@ -319,6 +333,10 @@ export class ContainersService implements Disposable {
     let status = existing?.running ? existing : null;
     const fresh = status === null;
     if (status === null) {
+      // Container processes run as uid 1000 (local ones as the server's user, who owns the files already).
+      // Only now, with nothing running in the container: a process there could otherwise swap a directory
+      // for a symlink to the host while the walk is under way.
+      if (this.options.runtimeKind === 'docker') await claimWorkspace(workspaceDir);
       await runtime.start(containerId);
       status = await runtime.inspect(containerId);
     }

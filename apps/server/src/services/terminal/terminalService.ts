@@ -20,7 +20,14 @@ export const shellCommand = [
 ];
 
 export interface TerminalServiceOptions {
-  openTty(projectId: string, command: string[], options: TtyOptions): Promise<TtySession>;
+  openTty(
+    projectId: string,
+    principal: Principal,
+    command: string[],
+    options: TtyOptions,
+  ): Promise<TtySession>;
+  /** A terminal is in use: its project is not idle (the container service hibernates idle projects). */
+  onActivity?(projectId: string): void;
   permissionOf(principal: Principal, projectId: string): Promise<ProjectPermission | null>;
   /** How long a shell waits for its socket to come back (default 60 s). */
   graceMs?: number;
@@ -49,7 +56,7 @@ export class TerminalService implements Disposable {
   readonly #entries = new Map<string, Entry>();
   readonly #opening = new Map<string, Promise<Entry>>();
   readonly #sweeper: NodeJS.Timeout;
-  readonly #settings: Required<Omit<TerminalServiceOptions, 'openTty' | 'permissionOf'>>;
+  readonly #settings: Required<Omit<TerminalServiceOptions, 'openTty' | 'permissionOf' | 'onActivity'>>;
 
   constructor(private readonly options: TerminalServiceOptions) {
     this.#settings = {
@@ -82,8 +89,9 @@ export class TerminalService implements Disposable {
         this.#opening.delete(key);
       }
     }
-    if (socket.readyState !== socket.OPEN) return;
-    entry.session.attach(socket);
+    // The socket may have gone while the shell started: the shell then waits out its grace period.
+    if (socket.readyState !== socket.OPEN) entry.session.releaseIfUnattached();
+    else entry.session.attach(socket);
   }
 
   list(projectId: string, userId: string): TerminalInfo[] {
@@ -136,7 +144,10 @@ export class TerminalService implements Disposable {
       );
     }
     const { cols, rows } = request;
-    const tty = await this.options.openTty(request.projectId, shellCommand, { cols, rows });
+    const tty = await this.options.openTty(request.projectId, request.principal, shellCommand, {
+      cols,
+      rows,
+    });
     const session = new TerminalSession(
       tty,
       { cols, rows },
@@ -163,6 +174,7 @@ export class TerminalService implements Disposable {
           return;
         }
         await this.#enforce(entry);
+        if (entry.session.sockets.size > 0) this.options.onActivity?.(entry.projectId);
       }),
     );
   }

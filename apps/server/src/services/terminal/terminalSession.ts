@@ -1,8 +1,15 @@
-import { TerminalClientMessageSchema, terminalCloseCodes, type TerminalInfo } from '@vaporform/contracts';
+import {
+  errorTable,
+  TerminalClientMessageSchema,
+  terminalCloseCodes,
+  type TerminalInfo,
+} from '@vaporform/contracts';
 import type { WebSocket } from 'ws';
 import type { Disposable } from '../../platform/lifecycle/DisposableStore.js';
 import type { TtySession } from '../containers/index.js';
 import { Scrollback } from './scrollback.js';
+
+const maxBufferedBytes = 4 * 1024 * 1024;
 
 export interface TerminalSessionOptions {
   id: string;
@@ -34,7 +41,13 @@ export class TerminalSession implements Disposable {
     tty.stream.on('data', (chunk: Buffer) => {
       this.#lastActivity = Date.now();
       this.#scrollback.push(chunk);
-      for (const socket of this.#sockets) socket.send(chunk, { binary: true });
+      for (const socket of this.#sockets) {
+        // `yes` on a slow link must not fill the server's memory: a socket this far behind is dropped, and
+        // reconnecting replays the scrollback.
+        if (socket.bufferedAmount > maxBufferedBytes)
+          socket.close(errorTable.unavailable.wsClose, 'Too slow');
+        else socket.send(chunk, { binary: true });
+      }
     });
     void tty.exited.then((code) => {
       for (const socket of this.#sockets) {
@@ -85,10 +98,14 @@ export class TerminalSession implements Disposable {
     });
     socket.once('close', () => {
       this.#sockets.delete(socket);
-      if (this.#sockets.size === 0 && !this.#ended) {
-        this.#graceTimer = setTimeout(() => void this.dispose(), this.options.graceMs);
-      }
+      this.releaseIfUnattached();
     });
+  }
+
+  /** With no socket left, the shell waits out the grace period for one to come back. */
+  releaseIfUnattached(): void {
+    if (this.#sockets.size > 0 || this.#ended || this.#graceTimer) return;
+    this.#graceTimer = setTimeout(() => void this.dispose(), this.options.graceMs);
   }
 
   async resize(cols: number, rows: number): Promise<void> {
