@@ -38,6 +38,7 @@ import {
   ProjectStore,
   registerProjectRoutes,
 } from './services/projects/index.js';
+import { PreviewGateway, PreviewTokens, registerPreviewRoutes } from './services/preview/index.js';
 import { registerTemplateRoutes, TemplateRegistry } from './services/templates/index.js';
 import {
   registerTerminalRoutes,
@@ -221,7 +222,26 @@ export async function createServer(
       }),
     );
 
+    const previewTokens = await PreviewTokens.load(config.dataDir);
+    const preview = disposables.add(
+      new PreviewGateway({
+        previewHost: config.previewHost,
+        publicOrigin: config.publicUrl.origin,
+        tokens: previewTokens,
+        findBySlug: async (slug) => {
+          const row = await projectStore.findBySlug(slug);
+          return row ? { id: row.id, slug: row.slug, visibility: row.visibility } : null;
+        },
+        permissionOf: (principal, projectId) => projectAccess.permissionOf(principal, projectId),
+        containerInfo: (projectId) => containers.info(projectId),
+        start: (projectId, userId) => containers.start(projectId, userId),
+        touch: (projectId) => containers.touch(projectId),
+        logger,
+      }),
+    );
+
     const app = await createHttpApp({
+      hostInterceptor: preview,
       logger,
       bodyLimitBytes: config.bodyLimitBytes,
       trustProxy: config.trustProxy,
@@ -252,6 +272,11 @@ export async function createServer(
     });
     registerContainerRoutes(app, containers, resourcePlans);
     registerTerminalRoutes(app, terminals);
+    registerPreviewRoutes(app, {
+      gateway: preview,
+      tokens: previewTokens,
+      slugOf: async (projectId) => (await projects.get(projectId, 'read')).slug,
+    });
     registerCheckpointRoutes(app, {
       checkpoints,
       workspaceDir: (projectId) => files.workspaceDir(projectId),

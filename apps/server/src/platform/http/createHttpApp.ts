@@ -1,3 +1,5 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { randomUUID } from 'node:crypto';
 import cookie from '@fastify/cookie';
 import swagger from '@fastify/swagger';
@@ -28,6 +30,17 @@ export interface HttpAppOptions {
   authenticator: Authenticator;
   projects: ProjectAuthorizer;
   version: string;
+  /**
+   * Requests for other hosts (the preview origin) never reach the API's routes, hooks or cookies: the
+   * interceptor takes them whole, plain and WebSocket alike, when `claims` says so.
+   */
+  hostInterceptor?: HostInterceptor;
+}
+
+export interface HostInterceptor {
+  claims(request: IncomingMessage): boolean;
+  handleRequest(request: IncomingMessage, response: ServerResponse): void;
+  handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void;
 }
 
 const requestIdPattern = /^[A-Za-z0-9._-]{1,64}$/;
@@ -63,7 +76,18 @@ function credentialsOf(request: FastifyRequest): Credentials {
  * validation, OpenAPI, and the single hook that authenticates and authorizes each route by its policy.
  */
 export async function createHttpApp(options: HttpAppOptions): Promise<HttpApp> {
+  const interceptor = options.hostInterceptor;
   const app = Fastify({
+    ...(interceptor
+      ? {
+          serverFactory: (handler: (request: IncomingMessage, response: ServerResponse) => void) =>
+            createServer((request, response) =>
+              interceptor.claims(request)
+                ? interceptor.handleRequest(request, response)
+                : handler(request, response),
+            ),
+        }
+      : {}),
     loggerInstance: options.logger,
     bodyLimit: options.bodyLimitBytes,
     trustProxy: options.trustProxy,
@@ -98,6 +122,7 @@ export async function createHttpApp(options: HttpAppOptions): Promise<HttpApp> {
 
   await app.register(cookie);
   await app.register(websocket, { options: { maxPayload: options.bodyLimitBytes } });
+  if (interceptor) claimUpgrades(app.server, interceptor);
   // @fastify/websocket hides its routes from OpenAPI; ours are public API (their description says how to
   // use them), so they are listed. Runs after the plugin's own onRoute hook, before the document is built.
   app.addHook('onRoute', (route) => {
@@ -198,4 +223,14 @@ async function idForSlug(named: string | undefined, projects: ProjectAuthorizer)
 /** The typed view of the app that route files use. */
 export function typed(app: HttpApp) {
   return app.withTypeProvider<ZodTypeProvider>();
+}
+
+/** Upgrades for intercepted hosts go to the interceptor; the others to the listeners already there. */
+function claimUpgrades(server: Server, interceptor: HostInterceptor): void {
+  const others = server.listeners('upgrade') as ((...args: unknown[]) => void)[];
+  server.removeAllListeners('upgrade');
+  server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+    if (interceptor.claims(request)) interceptor.handleUpgrade(request, socket, head);
+    else for (const listener of others) listener.call(server, request, socket, head);
+  });
 }

@@ -1,0 +1,3 @@
+export { PreviewGateway, previewCookie, sessionPath, type PreviewProject } from './previewGateway.js';
+export { registerPreviewRoutes } from './routes.js';
+export { PreviewTokens } from './previewTokens.js';
