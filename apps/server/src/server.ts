@@ -240,6 +240,10 @@ export async function createServer(
       }),
     );
 
+    for (const name of ['project.updated', 'project.deleted'] as const) {
+      disposables.add(events.subscribe(name, () => preview.forgetProjects()));
+    }
+
     const app = await createHttpApp({
       hostInterceptor: preview,
       logger,

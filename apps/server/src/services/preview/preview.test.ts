@@ -1,4 +1,5 @@
 import { request as httpRequest } from 'node:http';
+import { connect } from 'node:net';
 import type { ContainerInfo } from '@vaporform/contracts';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeWithDocker, runtimeImagesUnavailableReason } from '../../testing/dockerAvailability.js';
@@ -199,5 +200,62 @@ describeWithDocker(unavailable, 'the preview gateway', () => {
       token: stranger.token,
     });
     expect(refused.statusCode).toBe(404);
+  });
+
+  it('passes WebSocket upgrades (HMR) through to the app, with the session', async () => {
+    const mine = await project('private');
+    const cookie = await sessionCookie(mine);
+    const put = (file: string, content: string) =>
+      server.request({
+        method: 'PUT',
+        url: `/api/projects/${mine.id}/files/${file}`,
+        token: owner.token,
+        body: content,
+        headers: { 'content-type': 'application/octet-stream' },
+      });
+    // An app that upgrades to a tiny echo protocol: the gateway must not care which protocol it is.
+    await put(
+      'server.mjs',
+      `import http from 'node:http';
+const app = http.createServer((q, s) => s.end('plain'));
+app.on('upgrade', (request, socket) => {
+  socket.write('HTTP/1.1 101 Switching Protocols\\r\\nUpgrade: echo\\r\\nConnection: Upgrade\\r\\n\\r\\n');
+  socket.write('cookie=' + (request.headers.cookie ?? '') + ';auth=' + (request.headers.authorization ?? '') + '\\n');
+  socket.pipe(socket);
+});
+app.listen(Number(process.env.PORT));
+`,
+    );
+    await put(
+      '.devcontainer/devcontainer.json',
+      '{"image":"vaporform/runtime-node:latest","postCreateCommand":"true","forwardPorts":[8000],' +
+        '"customizations":{"vaporform":{"dev":"node server.mjs","healthPath":"/"}}}',
+    );
+    let plain: Answer | undefined;
+    for (let attempt = 0; attempt < 90 && plain?.body !== 'plain'; attempt++) {
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      plain = await visit(mine.slug, '/', { cookie });
+    }
+    expect(plain?.body).toBe('plain');
+
+    const socket = connect(port, '127.0.0.1');
+    let received = '';
+    socket.setEncoding('utf8');
+    socket.on('data', (chunk: string) => (received += chunk));
+    socket.write(
+      `GET /hmr HTTP/1.1\r\nHost: ${mine.slug}.preview.localhost:4000\r\nConnection: Upgrade\r\nUpgrade: echo\r\n` +
+        `Authorization: Bearer ide-token-secret\r\nCookie: theme=dark; ${cookie}\r\n\r\n`,
+    );
+    const deadline = Date.now() + 10_000;
+    while (!received.includes('cookie=') && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 50));
+    socket.write('ping-through-the-gateway');
+    while (!received.includes('ping-through-the-gateway') && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    socket.destroy();
+    expect(received).toMatch(/^HTTP\/1\.1 101/);
+    expect(received).toContain('cookie=theme=dark;auth=\n');
+    expect(received).toContain('ping-through-the-gateway');
   });
 });

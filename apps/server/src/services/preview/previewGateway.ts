@@ -2,6 +2,7 @@ import { Agent, request as httpRequest, type IncomingMessage, type ServerRespons
 import { connect } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { permissionIncludes, type ContainerInfo, type ProjectPermission } from '@vaporform/contracts';
+import { LRUCache } from 'lru-cache';
 import type { Logger } from 'pino';
 import type { HostInterceptor } from '../../platform/http/createHttpApp.js';
 import type { Principal } from '../../platform/http/policy.js';
@@ -59,6 +60,8 @@ type Access =
 export class PreviewGateway implements HostInterceptor {
   readonly #agent = new Agent({ keepAlive: true, maxSockets: 64 });
   readonly #suffix: string;
+  /** Slug → project for a few seconds: every request of a page would otherwise ask the database. */
+  readonly #projects = new LRUCache<string, { project: PreviewProject | null }>({ max: 10_000, ttl: 5_000 });
 
   constructor(private readonly options: PreviewGatewayOptions) {
     this.#suffix = `.${options.previewHost.toLowerCase()}`;
@@ -95,12 +98,27 @@ export class PreviewGateway implements HostInterceptor {
     void this.#upgrade(request, socket, head).catch(() => socket.destroy());
   }
 
+  /** A project's slug or visibility changed, or it was deleted: look it up afresh. */
+  forgetProjects(): void {
+    this.#projects.clear();
+  }
+
   dispose(): void {
     this.#agent.destroy();
   }
 
+  async #project(request: IncomingMessage): Promise<PreviewProject | null> {
+    const slug = this.slugOf(request.headers.host) ?? '';
+    let cached = this.#projects.get(slug);
+    if (!cached) {
+      cached = { project: await this.options.findBySlug(slug) };
+      this.#projects.set(slug, cached);
+    }
+    return cached.project;
+  }
+
   async #serve(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    const project = await this.options.findBySlug(this.slugOf(request.headers.host) ?? '');
+    const project = await this.#project(request);
     if (!project) {
       send(
         response,
@@ -270,7 +288,7 @@ export class PreviewGateway implements HostInterceptor {
   }
 
   async #upgrade(request: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
-    const project = await this.options.findBySlug(this.slugOf(request.headers.host) ?? '');
+    const project = await this.#project(request);
     const access = project ? await this.#access(project, request) : { allowed: false as const };
     const info = project && access.allowed ? await this.options.containerInfo(project.id) : null;
     if (!project || !info?.address) {

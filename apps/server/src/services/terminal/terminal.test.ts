@@ -144,6 +144,21 @@ describeWithDocker(unavailable, 'terminals over WebSocket', () => {
     expect((await second.closed).code).toBe(1000);
   });
 
+  it('runs two terminals side by side and reports a shell’s exit code', async () => {
+    const left = connect('left');
+    const right = connect('right');
+    await Promise.all([left.opened, right.opened]);
+    left.type('export SIDE=left; echo "side=$SIDE"\n');
+    right.type('echo "side=${SIDE:-right}"\n');
+    await left.waitFor(/side=left/);
+    await right.waitFor(/side=right/);
+    right.type('exit 3\n');
+    expect((await right.closed).code).toBe(1000);
+    expect(right.messages).toContainEqual({ type: 'exit', code: 3 });
+    left.socket.close();
+    await left.closed;
+  });
+
   it('ends a shell whose socket did not come back in time', async () => {
     const first = connect('short-lived');
     await first.opened;
