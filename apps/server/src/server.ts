@@ -178,6 +178,7 @@ export async function createServer(
           containers.openTty(projectId, principal.userId, command, options),
         onActivity: (projectId) => containers.touch(projectId),
         permissionOf: (principal, projectId) => projectAccess.permissionOf(principal, projectId),
+        credentialActive: (principal) => auth.credentialActive(principal),
         ...overrides.terminals,
       }),
     );

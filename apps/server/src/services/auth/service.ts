@@ -163,6 +163,11 @@ export class AuthService implements Authenticator {
     return user;
   }
 
+  /** Whether the credential behind a long-lived connection (a terminal socket) is still valid. */
+  credentialActive(principal: Principal): Promise<boolean> {
+    return this.store.credentialActive(principal.via, principal.credentialId, this.now());
+  }
+
   async listSessions(principal: Principal): Promise<Session[]> {
     const rows = await this.store.listActiveSessions(principal.userId, this.now());
     return rows.map((row) => ({

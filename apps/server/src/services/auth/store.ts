@@ -185,6 +185,21 @@ export class AuthStore {
     return row && toCredentialOwner(row);
   }
 
+  /** Whether a session or API token still lets its (enabled) user in. */
+  async credentialActive(via: 'session' | 'token', id: string, now: Date): Promise<boolean> {
+    const table = via === 'session' ? 'sessions' : 'api_tokens';
+    const row = await this.db
+      .selectFrom(table)
+      .innerJoin('users', 'users.id', `${table}.user_id`)
+      .select(`${table}.id`)
+      .where(`${table}.id`, '=', id)
+      .where(`${table}.revoked_at`, 'is', null)
+      .where((eb) => eb.or([eb(`${table}.expires_at`, 'is', null), eb(`${table}.expires_at`, '>', now)]))
+      .where('users.disabled_at', 'is', null)
+      .executeTakeFirst();
+    return row !== undefined;
+  }
+
   async touchSession(sessionId: string, now: Date): Promise<void> {
     await this.db.updateTable('sessions').set({ last_seen_at: now }).where('id', '=', sessionId).execute();
   }

@@ -220,4 +220,22 @@ describeWithDocker(unavailable, 'terminals over WebSocket', () => {
     expect(code).toBe(4403);
     expect(Date.now() - revokedAt).toBeLessThan(5_000);
   });
+
+  it('closes a terminal when the token it was opened with is revoked', async () => {
+    const created = await server.request({
+      method: 'POST',
+      url: '/api/auth/tokens',
+      token: owner.token,
+      body: { name: 'short-lived' },
+    });
+    const { token, apiToken } = created.json<{ token: string; apiToken: { id: string } }>();
+    const client = connect('revocable', { token });
+    await client.opened;
+    client.type('echo still-here\n');
+    await client.waitFor(/still-here\r?\n/);
+    const revokedAt = Date.now();
+    await server.request({ method: 'DELETE', url: `/api/auth/tokens/${apiToken.id}`, token: owner.token });
+    expect((await client.closed).code).toBe(4401);
+    expect(Date.now() - revokedAt).toBeLessThan(5_000);
+  });
 });

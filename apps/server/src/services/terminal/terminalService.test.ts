@@ -53,6 +53,7 @@ describe('TerminalService', () => {
     const service = new TerminalService({
       openTty: async () => tty,
       permissionOf: async () => 'execute',
+      credentialActive: async () => true,
       idleMs: 300,
       sweepMs: 50,
     });
@@ -70,6 +71,7 @@ describe('TerminalService', () => {
     const service = new TerminalService({
       openTty: async () => echoTty(),
       permissionOf: async () => 'execute',
+      credentialActive: async () => true,
       maxPerUser: 2,
     });
     cleanups.push(() => service.dispose());

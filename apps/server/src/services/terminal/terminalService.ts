@@ -29,6 +29,8 @@ export interface TerminalServiceOptions {
   /** A terminal is in use: its project is not idle (the container service hibernates idle projects). */
   onActivity?(projectId: string): void;
   permissionOf(principal: Principal, projectId: string): Promise<ProjectPermission | null>;
+  /** Whether the session or token the socket was opened with is still valid (logout, revocation). */
+  credentialActive(principal: Principal): Promise<boolean>;
   /** How long a shell waits for its socket to come back (default 60 s). */
   graceMs?: number;
   /** A terminal with no input or output this long ends (default 30 min). */
@@ -56,7 +58,9 @@ export class TerminalService implements Disposable {
   readonly #entries = new Map<string, Entry>();
   readonly #opening = new Map<string, Promise<Entry>>();
   readonly #sweeper: NodeJS.Timeout;
-  readonly #settings: Required<Omit<TerminalServiceOptions, 'openTty' | 'permissionOf' | 'onActivity'>>;
+  readonly #settings: Required<
+    Omit<TerminalServiceOptions, 'openTty' | 'permissionOf' | 'onActivity' | 'credentialActive'>
+  >;
 
   constructor(private readonly options: TerminalServiceOptions) {
     this.#settings = {
@@ -180,6 +184,10 @@ export class TerminalService implements Disposable {
   }
 
   async #enforce(entry: Entry): Promise<void> {
+    if (!(await this.options.credentialActive(entry.principal).catch(() => true))) {
+      await entry.session.close(errorTable.unauthenticated.wsClose, 'Your session ended');
+      return;
+    }
     const permission = await this.options.permissionOf(entry.principal, entry.projectId).catch(() => null);
     if (permission !== null && permissionIncludes(permission, 'execute')) return;
     await entry.session.close(errorTable.forbidden.wsClose, 'Your access to this project changed');
