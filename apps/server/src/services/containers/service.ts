@@ -1,6 +1,3 @@
-import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
-import path from 'node:path';
 import type { ContainerInfo, ContainerLogLine, Project, TemplateManifest } from '@vaporform/contracts';
 import type { Logger } from 'pino';
 import { AppError } from '../../platform/errors/AppError.js';
@@ -18,6 +15,8 @@ import {
   type TtyOptions,
   type TtySession,
 } from './containerRuntime.js';
+import { probeHttp } from './appProbe.js';
+import { hash, installKey } from './installKey.js';
 import type { InstallRecords } from './installRecords.js';
 import { ProjectSupervisor, type PreparedRuntime, type SupervisorTiming } from './projectSupervisor.js';
 import { resourcesFor, type ResourcePlanOptions } from './resourcePlan.js';
@@ -400,42 +399,5 @@ export class ContainersService implements Disposable {
         .stop('idle')
         .catch((error: unknown) => this.options.logger.warn({ err: error, projectId }, 'hibernate failed'));
     }
-  }
-}
-
-function hash(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
-}
-
-/**
- * What the install depends on: its command, the image, the dependency files' contents and, when the install
- * lands in the container's scratch home rather than the workspace, the container's life.
- */
-async function installKey(
-  workspaceDir: string,
-  profile: RuntimeProfile,
-  imageId: string,
-  container: { id: string; startedAt: string | null },
-): Promise<string> {
-  const parts = [profile.install ?? '', imageId];
-  for (const file of profile.dependencyFiles) {
-    const content = await readFile(path.join(workspaceDir, file)).catch(() => null);
-    parts.push(`${file}:${content === null ? 'missing' : hash(content.toString('latin1'))}`);
-  }
-  if (!profile.installPersists) parts.push(container.id, container.startedAt ?? '');
-  return hash(parts.join('\n'));
-}
-
-/** Any HTTP answer means the app listens (Docker's proxy accepts TCP connections even when nothing does). */
-async function probeHttp(address: HostAddress, healthPath: string): Promise<boolean> {
-  try {
-    const response = await fetch(`http://${address.host}:${address.port}${healthPath}`, {
-      signal: AbortSignal.timeout(2_000),
-      redirect: 'manual',
-    });
-    await response.body?.cancel();
-    return true;
-  } catch {
-    return false;
   }
 }
