@@ -14,6 +14,7 @@ interface ProjectJson {
   permission: string;
   visibility: string;
   ownerId: string;
+  lastOpenedAt: string | null;
 }
 interface TreeJson {
   root: { path: string; children?: TreeJson['root'] }[];
@@ -258,6 +259,74 @@ describe('projects, templates and sharing through the API', () => {
     });
     expect(leave.statusCode).toBe(204);
     expect((await server.request({ method: 'GET', url: base, token: owner.token })).statusCode).toBe(404);
+  });
+
+  it('records visits per user and lists the most recently opened first', async () => {
+    const visitor = await server.userWithToken('visitor@example.com');
+    const names = ['First', 'Second', 'Third'];
+    const ids: string[] = [];
+    for (const name of names) {
+      const created = (await create(visitor.token, { name, templateId: 'node-express' })).json<ProjectJson>();
+      expect(created.lastOpenedAt).toBeNull();
+      ids.push(created.id);
+    }
+    const [first, second, third] = ids as [string, string, string];
+    const list = async (token = visitor.token) =>
+      (await server.request({ method: 'GET', url: '/api/projects', token })).json<ProjectJson[]>();
+    const visit = (id: string, token = visitor.token) =>
+      server.request({ method: 'POST', url: `/api/projects/${id}/visits`, token });
+    // Never opened: newest change first.
+    expect((await list()).map((project) => project.id)).toEqual([third, second, first]);
+
+    const before = Date.now();
+    expect((await visit(first)).statusCode).toBe(204);
+    await sleep(5);
+    expect((await visit(second)).statusCode).toBe(204);
+    const listed = await list();
+    expect(listed.map((project) => project.id)).toEqual([second, first, third]);
+    expect(Date.parse(listed[1]!.lastOpenedAt ?? '')).toBeGreaterThanOrEqual(before - 1000);
+    expect(listed[2]!.lastOpenedAt).toBeNull();
+
+    // A change does not move a never-opened project ahead of opened ones; opening again moves it up.
+    const renamed = await server.request({
+      method: 'PATCH',
+      url: `/api/projects/${third}`,
+      token: visitor.token,
+      body: { name: 'Third, renamed' },
+    });
+    expect(renamed.json<ProjectJson>().lastOpenedAt).toBeNull();
+    expect((await list()).map((project) => project.id)).toEqual([second, first, third]);
+    await sleep(5);
+    await visit(first);
+    expect((await list()).map((project) => project.id)).toEqual([first, second, third]);
+
+    // lastOpenedAt is the caller's own: another member has not opened it.
+    await server.request({
+      method: 'PUT',
+      url: `/api/projects/${first}/members/${reader.userId}`,
+      token: visitor.token,
+      body: { permission: 'read' },
+    });
+    const own = await server.request({ method: 'GET', url: `/api/projects/${first}`, token: visitor.token });
+    expect(Date.parse(own.json<ProjectJson>().lastOpenedAt ?? '')).toBeGreaterThan(
+      Date.parse(listed[0]!.lastOpenedAt ?? ''),
+    );
+    const theirs = await server.request({
+      method: 'GET',
+      url: `/api/projects/${first}`,
+      token: reader.token,
+    });
+    expect(theirs.json<ProjectJson>().lastOpenedAt).toBeNull();
+    expect((await visit(first, reader.token)).statusCode).toBe(204);
+    expect((await list(reader.token)).find((project) => project.id === first)?.lastOpenedAt).toEqual(
+      expect.any(String),
+    );
+
+    // Only members record visits; unknown and unshared projects look the same.
+    expect((await visit(second, reader.token)).statusCode).toBe(404);
+    expect((await server.request({ method: 'POST', url: `/api/projects/${second}/visits` })).statusCode).toBe(
+      401,
+    );
   });
 
   it('deletes a project with its workspace', async () => {

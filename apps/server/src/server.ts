@@ -17,11 +17,19 @@ import {
   AuthStore,
   LoginLimiter,
   PasswordHasher,
+  PreferencesService,
+  PreferencesStore,
   registerAuthRoutes,
+  registerPreferencesRoutes,
   UserDirectory,
 } from './services/auth/index.js';
 import type { Argon2Parameters, LoginLimiterOptions } from './services/auth/index.js';
 import { CheckpointService, registerCheckpointRoutes } from './services/checkpoints/index.js';
+import {
+  ProjectSocketService,
+  registerCollabRoutes,
+  type ProjectSocketServiceOptions,
+} from './services/collab/index.js';
 import {
   ContainersService,
   InstallRecords,
@@ -64,6 +72,10 @@ export interface ServerOverrides {
   containerRuntime?: OpenedRuntime;
   containerTiming?: Partial<SupervisorTiming>;
   terminals?: Pick<TerminalServiceOptions, 'graceMs' | 'idleMs' | 'sweepMs' | 'scrollbackBytes'>;
+  projectSockets?: Pick<
+    ProjectSocketServiceOptions,
+    'sweepMs' | 'maxSubscriptionsPerSocket' | 'maxSocketsPerUser' | 'maxBufferedBytes'
+  >;
 }
 
 export interface Server {
@@ -153,7 +165,7 @@ export async function createServer(
         ...(opened.note === undefined ? {} : { unavailableReason: opened.note }),
         projects: {
           describe: async (projectId) => {
-            const project = await projects.get(projectId, 'admin');
+            const project = await projects.get(projectId, 'admin', null);
             return { project, template: templates.get(project.templateId).manifest };
           },
           mayUseUnisolatedRuntime: async (userId) =>
@@ -182,10 +194,21 @@ export async function createServer(
         ...overrides.terminals,
       }),
     );
+    const projectSockets = disposables.add(
+      new ProjectSocketService({
+        events,
+        permissionOf: (principal, projectId) => projectAccess.permissionOf(principal, projectId),
+        credentialActive: (principal) => auth.credentialActive(principal),
+        watchProject: (projectId) => watcher.watch(projectId),
+        onError: (error, context) => logger.warn({ err: error, ...context }, 'project socket failure'),
+        ...overrides.projectSockets,
+      }),
+    );
     disposables.add(
       events.subscribe('member.changed', async ({ projectId, userId }) => {
+        // Forgotten first, so that the rechecks read the new membership, not the cached one.
         projectAccess.forget(projectId, userId);
-        await terminals.recheck(projectId, userId);
+        await Promise.all([terminals.recheck(projectId, userId), projectSockets.recheck(projectId, userId)]);
       }),
     );
     if (config.autostart && containers.available) {
@@ -237,6 +260,7 @@ export async function createServer(
         containerInfo: (projectId) => containers.info(projectId),
         start: (projectId, userId) => containers.start(projectId, userId),
         touch: (projectId) => containers.touch(projectId),
+        reportErrors: config.previewReporter,
         logger,
       }),
     );
@@ -266,6 +290,7 @@ export async function createServer(
     });
     registerHealthRoutes(app, [{ name: 'database', check: () => database.ping() }]);
     registerAuthRoutes(app, { service: auth, secureCookies: config.publicUrl.protocol === 'https:' });
+    registerPreferencesRoutes(app, new PreferencesService(new PreferencesStore(database.db)));
     registerTemplateRoutes(app, templates);
     registerProjectRoutes(app, projects);
     registerFilesRoutes(app, {
@@ -277,16 +302,17 @@ export async function createServer(
     });
     registerContainerRoutes(app, containers, resourcePlans);
     registerTerminalRoutes(app, terminals);
+    registerCollabRoutes(app, projectSockets);
     registerPreviewRoutes(app, {
       gateway: preview,
       tokens: previewTokens,
-      slugOf: async (projectId) => (await projects.get(projectId, 'read')).slug,
+      slugOf: async (projectId) => (await projects.get(projectId, 'read', null)).slug,
     });
     registerCheckpointRoutes(app, {
       checkpoints,
       workspaceDir: (projectId) => files.workspaceDir(projectId),
     });
-    await registerWebAssets(app, paths.webDistDir);
+    await registerWebAssets(app, paths.webDistDir, `${config.publicUrl.protocol}//*.${config.previewHost}`);
     await app.ready();
 
     if (opened.runtime) {

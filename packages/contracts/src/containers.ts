@@ -87,3 +87,16 @@ export const ResourceAdjustmentBodySchema = z.strictObject({
   cpus: z.number().min(0.05).max(64).nullish(),
   pidsLimit: z.number().int().min(32).max(65_536).nullish(),
 });
+
+/** One sample of the project container's resource use (the Infrastructure panel's "now"). */
+export const ContainerStatsSchema = z.object({
+  at: z.string(),
+  /** Percent of one core (200 = two cores busy). */
+  cpuPercent: z.number(),
+  memoryBytes: z.number(),
+  memoryLimitBytes: z.number(),
+  networkRxBytes: z.number(),
+  networkTxBytes: z.number(),
+  pids: z.number().int(),
+});
+export type ContainerStats = z.infer<typeof ContainerStatsSchema>;

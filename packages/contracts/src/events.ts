@@ -28,4 +28,5 @@ export const eventSchemas = {
 } as const;
 
 export type EventName = keyof typeof eventSchemas;
+export const eventNames = Object.keys(eventSchemas) as EventName[];
 export type VaporformEvents = { [K in EventName]: z.infer<(typeof eventSchemas)[K]> };

@@ -7,5 +7,8 @@ export * from './health.js';
 export * from './permissions.js';
 export * from './files.js';
 export * from './projects.js';
+export * from './realtime.js';
+export * from './preferences.js';
+export * from './previewReports.js';
 export * from './templates.js';
 export * from './terminals.js';

@@ -39,6 +39,8 @@ export const ProjectSchema = z.object({
   permission: ProjectPermissionSchema,
   createdAt: IsoDateSchema,
   updatedAt: IsoDateSchema,
+  /** When the caller last opened the project in the IDE; null if never. */
+  lastOpenedAt: IsoDateSchema.nullable(),
 });
 export type Project = z.infer<typeof ProjectSchema>;
 export const ProjectListSchema = z.array(ProjectSchema);

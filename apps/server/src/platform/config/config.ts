@@ -61,6 +61,7 @@ const EnvSchema = z.object({
   VAPORFORM_TRUST_PROXY: bool.default(false),
   /** Start a project's container as soon as the project is created. */
   VAPORFORM_AUTOSTART: bool.default(true),
+  VAPORFORM_PREVIEW_REPORTER: bool.default(true),
   /** Stop (hibernate) a running project after this many minutes without activity; 0 = never. */
   VAPORFORM_IDLE_MINUTES: z.coerce.number().min(0).max(10_080).default(30),
   /** A PEM bundle trusted inside project containers (default: the host's NODE_EXTRA_CA_CERTS). */
@@ -103,6 +104,8 @@ export interface Config {
   initialSignupMode: Env['VAPORFORM_SIGNUP_MODE'];
   trustProxy: boolean;
   autostart: boolean;
+  /** Inject the error-reporting script into previewed HTML pages. */
+  previewReporter: boolean;
   idleMinutes: number;
   extraCaCertsFile: string | undefined;
   sandboxRuntime: Env['VAPORFORM_SANDBOX_RUNTIME'];
@@ -146,6 +149,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     initialSignupMode: env.VAPORFORM_SIGNUP_MODE,
     trustProxy: env.VAPORFORM_TRUST_PROXY,
     autostart: env.VAPORFORM_AUTOSTART,
+    previewReporter: env.VAPORFORM_PREVIEW_REPORTER,
     idleMinutes: env.VAPORFORM_IDLE_MINUTES,
     extraCaCertsFile: env.VAPORFORM_EXTRA_CA_CERTS ?? env.NODE_EXTRA_CA_CERTS,
     sandboxRuntime: env.VAPORFORM_SANDBOX_RUNTIME,

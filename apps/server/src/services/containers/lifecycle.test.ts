@@ -335,7 +335,7 @@ describeWithDocker(reason, 'project containers through the API', () => {
     while (!text.includes('follower')) {
       const { value, done } = await reader.read();
       if (done) break;
-      text += new TextDecoder().decode(value as Uint8Array);
+      text += new TextDecoder().decode(value);
     }
     clearTimeout(timer);
     controller.abort();

@@ -49,6 +49,25 @@ describe('container routes without Docker', () => {
     expect(query.statusCode).toBe(400);
   });
 
+  it('answers 409 for the stats of a project that is not running', async () => {
+    server = await startTestServer(await database.open());
+    const { token } = await server.userWithToken('admin@example.com');
+    const stranger = await server.userWithToken('stranger@example.com');
+    const id = await projectOf(token);
+    const stats = await server.request({ method: 'GET', url: `/api/projects/${id}/container/stats`, token });
+    expect(stats.statusCode).toBe(409);
+    expect(stats.json<{ error: { code: string; message: string } }>().error).toMatchObject({
+      code: 'conflict',
+      message: 'The project is not running: start it first',
+    });
+    const hidden = await server.request({
+      method: 'GET',
+      url: `/api/projects/${id}/container/stats`,
+      token: stranger.token,
+    });
+    expect(hidden.statusCode).toBe(404);
+  });
+
   it('lets admins size new containers per stack, and only admins', async () => {
     server = await startTestServer(await database.open());
     const admin = await server.userWithToken('admin@example.com');

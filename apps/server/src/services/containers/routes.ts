@@ -4,6 +4,7 @@ import {
   ContainerLogListSchema,
   ContainerLogsQuerySchema,
   ContainerStartQuerySchema,
+  ContainerStatsSchema,
   IdParamsSchema,
   ResourceAdjustmentBodySchema,
   ResourcePlanListSchema,
@@ -20,7 +21,7 @@ import type { ContainersService } from './service.js';
 const yes = (flag: string | undefined) => flag === 'true' || flag === '1';
 
 /**
- * `GET /api/projects/:id/container` (read), `POST …/container/{start,stop,restart}` (execute) and the
+ * `GET /api/projects/:id/container` and `…/container/stats` (read), `POST …/container/{start,stop,restart}` (execute) and the
  * container log at `GET …/logs` and `GET …/container/logs` (read): a JSON array, or with `follow=true`
  * NDJSON lines as they are logged.
  */
@@ -39,6 +40,16 @@ export function registerContainerRoutes(
       schema: { tags, params: IdParamsSchema, response: { 200: ContainerInfoSchema } },
     },
     async (request) => containers.info(request.params.id),
+  );
+
+  // The Infrastructure panel polls this; a project that is not running answers 409.
+  api.get(
+    '/api/projects/:id/container/stats',
+    {
+      config: { policy: { access: 'project', permission: 'read' } },
+      schema: { tags, params: IdParamsSchema, response: { 200: ContainerStatsSchema } },
+    },
+    async (request) => containers.stats(request.params.id),
   );
 
   for (const action of ['start', 'restart'] as const) {

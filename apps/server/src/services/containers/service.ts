@@ -7,6 +7,7 @@ import {
   traefikLabels,
   type ContainerRuntime,
   type ContainerSpec,
+  type ContainerStats,
   type ExecOptions,
   type ExecResult,
   type HostAddress,
@@ -23,6 +24,10 @@ import { resourcesFor, type ResourcePlanOptions } from './resourcePlan.js';
 import { resolveRuntimeProfile, type RuntimeProfile } from './runtimeProfile.js';
 import { StackImages, stackImageTag } from './stackImages.js';
 import { claimWorkspace } from './workspaceOwnership.js';
+
+function notRunning(): AppError {
+  return new AppError('conflict', 'The project is not running: start it first');
+}
 
 /** Labels a container with the hash of what it was created from: a different spec means a new container. */
 export const specLabel = 'dev.vaporform.spec';
@@ -164,6 +169,16 @@ export class ContainersService implements Disposable {
     return runtime.logs(containerId, options);
   }
 
+  /**
+   * One resource sample of the project's container. Only a running container has one to give: otherwise
+   * (stopped, still being created, or no runtime on this server at all) it is `conflict`, like `openTty`.
+   */
+  async stats(projectId: string): Promise<ContainerStats> {
+    if (this.options.runtime === null) throw notRunning();
+    const { runtime, containerId } = await this.#running(projectId);
+    return runtime.stats(containerId);
+  }
+
   /** Runs a command to completion in the project's running container (the agent uses this). */
   async exec(
     projectId: string,
@@ -208,7 +223,7 @@ export class ContainersService implements Disposable {
     const supervisor = this.#supervisors.get(projectId);
     const containerId = supervisor?.phase === 'stopped' ? null : (supervisor?.containerId ?? null);
     const status = containerId === null ? null : await runtime.inspect(containerId).catch(() => null);
-    if (!status?.running) throw new AppError('conflict', 'The project is not running: start it first');
+    if (!status?.running) throw notRunning();
     this.touch(projectId);
     return { runtime, containerId: status.id };
   }

@@ -258,4 +258,25 @@ app.listen(Number(process.env.PORT));
     expect(received).toContain('cookie=theme=dark;auth=\n');
     expect(received).toContain('ping-through-the-gateway');
   });
+
+  it('adds the error reporter to page loads only, right after <head>, and serves it on the preview origin', async () => {
+    const open = await project('public');
+    const page = await visit(open.slug, '/', { 'sec-fetch-dest': 'iframe', 'accept-encoding': 'gzip' });
+    expect(page.status).toBe(200);
+    expect(page.headers['content-encoding']).toBeUndefined();
+    expect(page.body).toMatch(
+      /^<!doctype html>\s*<html lang="en">\s*<head><script src="\/__vaporform\/reporter\.js"><\/script>/,
+    );
+    expect(page.body.match(/reporter\.js/g)).toHaveLength(1);
+
+    const fetched = await visit(open.slug, '/', { 'sec-fetch-dest': 'empty' });
+    expect(fetched.body).not.toContain('reporter.js');
+    const json = await visit(open.slug, '/api/hello?name=x', { 'sec-fetch-dest': 'document' });
+    expect(json.body).not.toContain('reporter.js');
+
+    const script = await visit(open.slug, '/__vaporform/reporter.js');
+    expect(script.status).toBe(200);
+    expect(script.headers['content-type']).toMatch(/^text\/javascript/);
+    expect(script.body).toContain('"http://localhost:4000"');
+  });
 });

@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import type { HostInterceptor } from '../../platform/http/createHttpApp.js';
 import type { Principal } from '../../platform/http/policy.js';
 import { previewPage } from './previewPages.js';
+import { reporterPath, reporterScript, ReporterInjector, shouldInject } from './previewReporter.js';
 import type { PreviewClaims, PreviewTokens } from './previewTokens.js';
 
 export const previewCookie = 'vf_preview';
@@ -46,6 +47,8 @@ export interface PreviewGatewayOptions {
   /** Wakes a stopped project for a viewer who may run it. */
   start(projectId: string, userId: string): Promise<unknown>;
   touch(projectId: string): void;
+  /** Inject the script that reports page errors to the IDE (`VAPORFORM_PREVIEW_REPORTER`). */
+  reportErrors: boolean;
   logger: Logger;
 }
 
@@ -62,9 +65,11 @@ export class PreviewGateway implements HostInterceptor {
   readonly #suffix: string;
   /** Slug → project for a few seconds: every request of a page would otherwise ask the database. */
   readonly #projects = new LRUCache<string, { project: PreviewProject | null }>({ max: 10_000, ttl: 5_000 });
+  readonly #reporter: Buffer;
 
   constructor(private readonly options: PreviewGatewayOptions) {
     this.#suffix = `.${options.previewHost.toLowerCase()}`;
+    this.#reporter = Buffer.from(reporterScript(options.publicOrigin));
   }
 
   /** The project slug a Host header names, or null when it is not a preview host. */
@@ -130,6 +135,15 @@ export class PreviewGateway implements HostInterceptor {
     const url = new URL(request.url ?? '/', 'http://preview');
     if (url.pathname === sessionPath) {
       this.#startSession(project, url, response);
+      return;
+    }
+    if (url.pathname === reporterPath && this.options.reportErrors) {
+      response.writeHead(200, {
+        'content-type': 'text/javascript; charset=utf-8',
+        'cache-control': 'public, max-age=300',
+        'content-length': this.#reporter.length,
+      });
+      response.end(this.#reporter);
       return;
     }
     const access = await this.#access(project, request);
@@ -255,16 +269,26 @@ export class PreviewGateway implements HostInterceptor {
 
   #proxy(request: IncomingMessage, response: ServerResponse, info: ContainerInfo): void {
     const address = info.address!;
+    const headers = forwardedHeaders(request, false);
+    const inject = this.options.reportErrors && request.method === 'GET' && isDocumentRequest(request);
+    // The tag goes into the page as it streams, which a compressed body would not allow.
+    if (inject) headers['accept-encoding'] = 'identity';
     const upstream = httpRequest(
       {
         host: address.host,
         port: address.port,
         method: request.method,
         path: request.url,
-        headers: forwardedHeaders(request, false),
+        headers,
         agent: this.#agent,
       },
       (answer) => {
+        if (inject && shouldInject(answer.headers)) {
+          const { 'content-length': _length, ...rest } = answer.headers;
+          response.writeHead(answer.statusCode ?? 502, rest);
+          answer.pipe(new ReporterInjector()).pipe(response);
+          return;
+        }
         response.writeHead(answer.statusCode ?? 502, answer.headers);
         answer.pipe(response);
       },
@@ -323,6 +347,13 @@ function send(response: ServerResponse, status: number, html: string): void {
     'content-length': Buffer.byteLength(html),
   });
   response.end(html);
+}
+
+/** A page load (top level or in the IDE's iframe), not a fetch, script or image. */
+function isDocumentRequest(request: IncomingMessage): boolean {
+  const destination = request.headers['sec-fetch-dest'];
+  if (destination !== undefined) return destination === 'document' || destination === 'iframe';
+  return request.headers.accept?.includes('text/html') ?? false;
 }
 
 function cookieValue(header: string | undefined, name: string): string | undefined {

@@ -46,7 +46,20 @@ export function registerProjectRoutes(app: HttpApp, service: ProjectsService): v
       config: { policy: { access: 'project', permission: 'read' } },
       schema: { tags, params: IdParamsSchema, response: { 200: ProjectSchema } },
     },
-    async (request) => service.get(request.params.id, permissionOf(request)),
+    async (request) => service.get(request.params.id, permissionOf(request), callerOf(request).userId),
+  );
+
+  // The IDE calls this when it opens a project: `lastOpenedAt` and the order of `GET /api/projects` follow.
+  api.post(
+    '/api/projects/:id/visits',
+    {
+      config: { policy: { access: 'project', permission: 'read' } },
+      schema: { tags, params: IdParamsSchema, response: noContent },
+    },
+    async (request, reply) => {
+      await service.recordVisit(request.params.id, callerOf(request).userId);
+      return reply.code(204).send(null);
+    },
   );
 
   api.patch(
@@ -60,7 +73,8 @@ export function registerProjectRoutes(app: HttpApp, service: ProjectsService): v
         response: { 200: ProjectSchema },
       },
     },
-    async (request) => service.update(request.params.id, permissionOf(request), request.body),
+    async (request) =>
+      service.update(request.params.id, permissionOf(request), callerOf(request).userId, request.body),
   );
 
   api.delete(

@@ -12,7 +12,13 @@ import type { EventBus } from '../../platform/events/EventBus.js';
 import type { Principal } from '../../platform/http/policy.js';
 import type { UserDirectory } from '../auth/index.js';
 import { manifestFileName, type TemplateRegistry } from '../templates/index.js';
-import { isUniqueViolation, type MemberRow, type ProjectRow, type ProjectStore } from './store.js';
+import {
+  isForeignKeyViolation,
+  isUniqueViolation,
+  type MemberRow,
+  type ProjectRow,
+  type ProjectStore,
+} from './store.js';
 
 /** What project creation needs from the files and checkpoints services. */
 export interface WorkspaceSeeder {
@@ -53,7 +59,7 @@ export function slugify(name: string): string {
   return base === '' || reserved.has(base) ? `project${base ? `-${base}` : ''}` : base;
 }
 
-function toProject(row: ProjectRow, permission: ProjectPermission): Project {
+function toProject(row: ProjectRow, permission: ProjectPermission, lastOpenedAt: Date | null): Project {
   return {
     id: row.id,
     slug: row.slug,
@@ -65,6 +71,7 @@ function toProject(row: ProjectRow, permission: ProjectPermission): Project {
     permission,
     createdAt: row.created_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),
+    lastOpenedAt: lastOpenedAt?.toISOString() ?? null,
   };
 }
 
@@ -117,22 +124,37 @@ export class ProjectsService {
       ownerId: principal.userId,
       templateId: template.manifest.id,
     });
-    return toProject(row, 'admin');
+    return toProject(row, 'admin', null);
   }
 
+  /** The caller's projects, most recently opened first (see `ProjectStore.listForUser`). */
   async list(principal: Principal): Promise<Project[]> {
     return (await this.options.store.listForUser(principal.userId)).map((row) =>
-      toProject(row, row.permission),
+      toProject(row, row.permission, row.last_opened_at),
     );
   }
 
-  async get(projectId: string, permission: ProjectPermission): Promise<Project> {
-    return toProject(await this.row(projectId), permission);
+  /** `viewerId` is whose last visit `lastOpenedAt` shows; null (server-side callers) shows none. */
+  async get(projectId: string, permission: ProjectPermission, viewerId: string | null): Promise<Project> {
+    const row = await this.row(projectId);
+    return toProject(row, permission, await this.lastVisit(projectId, viewerId));
+  }
+
+  /** The caller opened the project in the IDE now. */
+  async recordVisit(projectId: string, userId: string): Promise<void> {
+    try {
+      await this.options.store.recordVisit(projectId, userId, new Date());
+    } catch (error) {
+      // The project was deleted after the route's permission check.
+      if (isForeignKeyViolation(error)) throw AppError.notFound('Project');
+      throw error;
+    }
   }
 
   async update(
     projectId: string,
     permission: ProjectPermission,
+    viewerId: string,
     fields: {
       name?: string | undefined;
       slug?: string | undefined;
@@ -152,7 +174,7 @@ export class ProjectsService {
       throw error;
     }
     await this.options.events.publish('project.updated', { projectId, fields: Object.keys(fields) });
-    return toProject(row, permission);
+    return toProject(row, permission, await this.lastVisit(projectId, viewerId));
   }
 
   /**
@@ -226,7 +248,12 @@ export class ProjectsService {
     return toProject(
       row,
       members.find((member) => member.user_id === principal.userId)?.permission ?? 'admin',
+      await this.lastVisit(projectId, principal.userId),
     );
+  }
+
+  private async lastVisit(projectId: string, viewerId: string | null): Promise<Date | null> {
+    return viewerId === null ? null : this.options.store.lastVisit(projectId, viewerId);
   }
 
   private async row(projectId: string): Promise<ProjectRow> {

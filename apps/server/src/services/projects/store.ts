@@ -23,16 +23,28 @@ interface ProjectMembersTable {
   created_at: CreatedAt;
 }
 
+/** The latest time each user opened each project (the project list's "recently opened" order). */
+interface ProjectVisitsTable {
+  project_id: string;
+  user_id: string;
+  opened_at: Date;
+}
+
 // A type alias, not an interface: Kysely's withTables needs the implicit index signature.
 export type ProjectTables = {
   projects: ProjectsTable;
   project_members: ProjectMembersTable;
+  project_visits: ProjectVisitsTable;
   // Read-only here: names and emails for member lists (owned by auth).
   users: { id: string; email: string; name: string };
 };
 
 export type ProjectRow = Selectable<ProjectsTable>;
-export type ProjectWithPermission = ProjectRow & { permission: ProjectPermission };
+export type ProjectWithPermission = ProjectRow & {
+  permission: ProjectPermission;
+  /** The listing user's own last visit. */
+  last_opened_at: Date | null;
+};
 export interface MemberRow {
   user_id: string;
   email: string;
@@ -42,9 +54,14 @@ export interface MemberRow {
 }
 
 const uniqueViolation = '23505';
+const foreignKeyViolation = '23503';
 
 export function isUniqueViolation(error: unknown): boolean {
   return (error as { code?: string }).code === uniqueViolation;
+}
+
+export function isForeignKeyViolation(error: unknown): boolean {
+  return (error as { code?: string }).code === foreignKeyViolation;
 }
 
 /** Persistence for projects and memberships. */
@@ -97,14 +114,38 @@ export class ProjectStore {
     });
   }
 
+  /** The user's projects, the ones they opened most recently first, then the never-opened by last change. */
   listForUser(userId: string): Promise<ProjectWithPermission[]> {
     return this.db
       .selectFrom('projects')
       .innerJoin('project_members', 'project_members.project_id', 'projects.id')
+      .leftJoin('project_visits', (join) =>
+        join.onRef('project_visits.project_id', '=', 'projects.id').on('project_visits.user_id', '=', userId),
+      )
       .selectAll('projects')
-      .select('project_members.permission')
+      .select(['project_members.permission', 'project_visits.opened_at as last_opened_at'])
       .where('project_members.user_id', '=', userId)
+      .orderBy('project_visits.opened_at', (order) => order.desc().nullsLast())
       .orderBy('projects.updated_at', 'desc')
+      .execute();
+  }
+
+  async lastVisit(projectId: string, userId: string): Promise<Date | null> {
+    const row = await this.db
+      .selectFrom('project_visits')
+      .select('opened_at')
+      .where('project_id', '=', projectId)
+      .where('user_id', '=', userId)
+      .executeTakeFirst();
+    return row?.opened_at ?? null;
+  }
+
+  /** Only the latest visit is kept. */
+  async recordVisit(projectId: string, userId: string, at: Date): Promise<void> {
+    await this.db
+      .insertInto('project_visits')
+      .values({ project_id: projectId, user_id: userId, opened_at: at })
+      .onConflict((conflict) => conflict.columns(['project_id', 'user_id']).doUpdateSet({ opened_at: at }))
       .execute();
   }
 

@@ -1,0 +1,2 @@
+export { registerCollabRoutes } from './routes.js';
+export { ProjectSocketService, type ProjectSocketServiceOptions } from './projectSocketService.js';
