@@ -224,6 +224,17 @@ describeWithDocker(unavailable, 'Project containers under attack from inside', (
     expect(await sh(id, 'echo survived')).toMatchObject({ exitCode: 0, stdout: 'survived\n' });
   }, 60_000);
 
+  it('gets its CPU share in short periods, so a busy container stalls its shell for milliseconds, not 50', async () => {
+    // cgroup v2 says "<quota> <period>", v1 has one file each; either way the period is 10 ms.
+    const quota = await sh(
+      probe,
+      'cat /sys/fs/cgroup/cpu.max 2>/dev/null || echo "$(cat /sys/fs/cgroup/cpu/cpu.cfs_quota_us) $(cat /sys/fs/cgroup/cpu/cpu.cfs_period_us)"',
+    );
+    const [allowed, period] = quota.stdout.trim().split(' ').map(Number);
+    expect(period).toBe(10_000);
+    expect(allowed).toBe(Math.round(smallResources.cpus * 10_000));
+  });
+
   it('OOM-kills a memory bomb inside its own container only', async () => {
     const memoryBytes = 48 * 1024 * 1024;
     const projectId = projects.newProjectId();

@@ -18,6 +18,12 @@ export class ProjectAccess implements ProjectAuthorizer {
     ttl: answerTtlMs,
   });
 
+  /**
+   * Bumped by `forget`: a lookup that started before a membership change must not store its (stale) answer
+   * after the change dropped the cache, or a revoked member would keep access for another TTL.
+   */
+  private generation = 0;
+
   constructor(private readonly store: ProjectStore) {}
 
   async idForSlug(slug: string): Promise<string | null> {
@@ -28,6 +34,7 @@ export class ProjectAccess implements ProjectAuthorizer {
     const key = `${projectId}:${principal.userId}`;
     let answer = this.answers.get(key);
     if (!answer) {
+      const started = this.generation;
       const permission =
         principal.role === 'admin'
           ? (await this.store.exists(projectId))
@@ -35,13 +42,14 @@ export class ProjectAccess implements ProjectAuthorizer {
             : undefined
           : await this.store.memberPermission(projectId, principal.userId);
       answer = { permission: permission ?? 'none' };
-      this.answers.set(key, answer);
+      if (this.generation === started) this.answers.set(key, answer);
     }
     return answer.permission === 'none' ? null : answer.permission;
   }
 
   /** Drops cached answers for one member of a project, or for all of its members. */
   forget(projectId: string, userId?: string): void {
+    this.generation += 1;
     if (userId) {
       this.answers.delete(`${projectId}:${userId}`);
       return;
