@@ -1,6 +1,7 @@
 // @ts-check
 import js from '@eslint/js';
 import globals from 'globals';
+import reactHooks from 'eslint-plugin-react-hooks';
 import tseslint from 'typescript-eslint';
 
 /**
@@ -23,14 +24,7 @@ const nodeBuiltins = [
 
 export default tseslint.config(
   {
-    ignores: [
-      '**/node_modules/**',
-      '**/dist/**',
-      '.vaporform/**',
-      'coverage/**',
-      'apps/web/**',
-      'templates/**',
-    ],
+    ignores: ['**/node_modules/**', '**/dist/**', '.vaporform/**', 'coverage/**', 'templates/**'],
   },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
@@ -126,6 +120,61 @@ export default tseslint.config(
               regex: '(^|/)main(\\.js)?$',
               message:
                 'services must not import the composition root: take the dependency as a constructor argument.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['apps/web/src/**/*.{ts,tsx}'],
+    ...reactHooks.configs.flat.recommended,
+    languageOptions: { globals: { ...globals.browser } },
+  },
+  {
+    // Web layering: platform ← ui ← features ← App. A feature uses another only through its index.ts.
+    files: ['apps/web/src/platform/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '(^|/)(features|ui)/',
+              message: 'platform is below ui and features: pass what you need in as an argument.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['apps/web/src/ui/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { regex: '(^|/)features/', message: 'ui components know no feature: take props instead.' },
+            {
+              regex: 'monaco-editor|@xterm',
+              message: 'keep Monaco and xterm inside their features (lazy chunks).',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['apps/web/src/features/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^\\.\\./(?!\\.\\.)[^/]+/(?!index$).+',
+              message: "use another feature only through its index.ts: import from '../<feature>'.",
             },
           ],
         },

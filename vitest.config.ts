@@ -8,7 +8,12 @@ export default defineConfig({
     },
   },
   test: {
-    include: ['packages/*/src/**/*.test.ts', 'apps/server/src/**/*.test.ts', 'tests/**/*.test.ts'],
+    include: [
+      'packages/*/src/**/*.test.ts',
+      'apps/server/src/**/*.test.ts',
+      'apps/web/src/**/*.test.{ts,tsx}',
+      'tests/**/*.test.ts',
+    ],
     globalSetup: ['./apps/server/src/testing/globalSetup.ts'],
     // Each PGlite instance is a WebAssembly Postgres of its own; two workers fit the 2-core machines.
     pool: 'forks',

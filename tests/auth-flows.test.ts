@@ -112,6 +112,20 @@ describe.each(testDatabaseKinds())('auth flows on $kind', ({ skipReason, open })
     });
   });
 
+  it.skipIf(skipReason)('tells the IDE who is signed in, and that nobody is, without a 401', async () => {
+    const { cookie, userId } = await server.signup('session-state@example.com');
+    const signedIn = await server.request({ method: 'GET', url: '/api/auth/session', cookie });
+    expect(signedIn.statusCode).toBe(200);
+    expect(signedIn.json()).toMatchObject({ user: { id: userId, email: 'session-state@example.com' } });
+    await server.request({ method: 'POST', url: '/api/auth/logout', cookie });
+    const visitors: Record<string, string>[] = [{ cookie }, {}, { authorization: 'Bearer not-a-token' }];
+    for (const headers of visitors) {
+      const nobody = await server.request({ method: 'GET', url: '/api/auth/session', headers });
+      expect(nobody.statusCode).toBe(200);
+      expect(nobody.json()).toEqual({ user: null });
+    }
+  });
+
   it.skipIf(skipReason)('lists sessions and revokes another one', async () => {
     const { cookie: first } = await server.signup('multi@example.com');
     const second = sessionCookieFrom(

@@ -39,6 +39,8 @@ export const LoginBodySchema = z.strictObject({
 export type LoginBody = z.infer<typeof LoginBodySchema>;
 
 export const UserResponseSchema = z.object({ user: UserSchema });
+/** `GET /api/auth/session`: who is signed in, null when nobody (200 either way, unlike `/api/auth/me`). */
+export const SessionStateSchema = z.object({ user: UserSchema.nullable() });
 
 export const ChangePasswordBodySchema = z.strictObject({
   currentPassword: z.string().min(1).max(256),

@@ -1,4 +1,5 @@
 import {
+  SessionStateSchema,
   AuthSettingsSchema,
   ChangePasswordBodySchema,
   CreatedTokenSchema,
@@ -89,6 +90,17 @@ export function registerAuthRoutes(app: HttpApp, { service, secureCookies }: Aut
       schema: { tags: ['auth'], response: { 200: UserResponseSchema } },
     },
     async (request) => ({ user: await service.me(callerOf(request)) }),
+  );
+
+  // The IDE asks this on every page load; a signed-out visitor is a normal answer there, not a 401 that
+  // browsers print as a console error.
+  api.get(
+    '/api/auth/session',
+    {
+      config: { policy: { access: 'public' } },
+      schema: { tags: ['auth'], response: { 200: SessionStateSchema } },
+    },
+    async (request) => ({ user: request.principal ? await service.me(request.principal) : null }),
   );
 
   api.post(

@@ -254,6 +254,66 @@ describe('CheckpointService', () => {
     expect(await readTree(dir)).toEqual(Object.fromEntries(names.map((name) => [name, `${name} v1\n`])));
   });
 
+  it('diffs a checkpoint against the workspace as it is now, without checkpointing it', async () => {
+    const { projectId, dir } = await newWorkspace({ 'a.txt': 'a\n', 'b.txt': 'b\n' });
+    const first = await service.create(projectId, dir, { message: 'One', author: ada });
+    await writeFiles(dir, { 'a.txt': 'a changed\n', 'c.txt': 'new\n', 'node_modules/x.js': 'ignored\n' });
+    await rm(path.join(dir, 'b.txt'));
+    const diff = await service.diffWorkspace(projectId, dir, first.id.slice(0, 8));
+    expect(diff).toMatchObject({ from: first.id, to: 'workspace' });
+    expect([...diff.files].sort((x, y) => x.path.localeCompare(y.path))).toEqual([
+      { path: 'a.txt', status: 'modified', additions: 1, deletions: 1 },
+      { path: 'b.txt', status: 'deleted', additions: 0, deletions: 1 },
+      { path: 'c.txt', status: 'added', additions: 1, deletions: 0 },
+    ]);
+    expect(diff.patch).toContain('+a changed');
+    expect(await service.list(projectId)).toEqual([first]);
+    // A later checkpoint still records the workspace exactly.
+    const second = await service.create(projectId, dir, { message: 'Two', author: ada });
+    expect((await service.diff(projectId, first.id, second.id)).files).toHaveLength(3);
+    expect((await service.diffWorkspace(projectId, dir, second.id)).files).toEqual([]);
+  });
+
+  it('reads one file as it was at a checkpoint, literally and only files', async () => {
+    const { projectId, dir } = await newWorkspace({
+      'src/app.ts': 'v1\n',
+      'say "hi" *.txt': 'odd\n',
+      'img.bin': Buffer.from([1, 0, 2]),
+      'big.txt': 'x'.repeat(64),
+    });
+    const first = await service.create(projectId, dir, { message: 'One', author: ada });
+    await writeFiles(dir, { 'src/app.ts': 'v2\n', 'later.txt': 'new\n' });
+    const second = await service.create(projectId, dir, { message: 'Two', author: ada });
+
+    const old = await service.readFile(projectId, first.id, 'src/app.ts');
+    expect(old).toMatchObject({ path: 'src/app.ts', binary: false });
+    expect(old.content.toString()).toBe('v1\n');
+    expect(old.oid).toMatch(/^[0-9a-f]{40}$/);
+    expect((await service.readFile(projectId, second.id.slice(0, 8), '/src/app.ts')).content.toString()).toBe(
+      'v2\n',
+    );
+    expect((await service.readFile(projectId, first.id, 'say "hi" *.txt')).content.toString()).toBe('odd\n');
+    expect(await service.readFile(projectId, first.id, 'img.bin')).toMatchObject({ binary: true });
+
+    for (const absent of ['later.txt', 'src', 'src/*', ':/src/app.ts', 'missing/app.ts']) {
+      await expect(service.readFile(projectId, first.id, absent)).rejects.toMatchObject({
+        code: 'not_found',
+      });
+    }
+    for (const bad of ['../etc/passwd', 'src/../src/app.ts', 'src//app.ts', './src/app.ts', '']) {
+      await expect(service.readFile(projectId, first.id, bad)).rejects.toMatchObject({
+        code: 'validation_failed',
+      });
+    }
+    await expect(service.readFile(projectId, 'HEAD', 'src/app.ts')).rejects.toMatchObject({
+      code: 'validation_failed',
+    });
+    const small = new CheckpointService({ checkpointsDir: path.join(root, 'checkpoints'), maxFileBytes: 10 });
+    await expect(small.readFile(projectId, first.id, 'big.txt')).rejects.toMatchObject({
+      code: 'payload_too_large',
+    });
+  });
+
   it('keeps the files of nested repositories, never their .git, and leaves the workspace repository alone', async () => {
     const { projectId, dir } = await newWorkspace({
       'app.js': 'app\n',

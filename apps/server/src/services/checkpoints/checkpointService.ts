@@ -12,6 +12,15 @@ export type CheckpointDiff = z.infer<typeof CheckpointDiffSchema>;
 export type RestoreResult = z.infer<typeof RestoreResultSchema>;
 export type CheckpointAuthor = Checkpoint['author'];
 
+export interface CheckpointFile {
+  /** Workspace-relative, as stored in the checkpoint. */
+  path: string;
+  content: Buffer;
+  /** The blob's object id: equal ids, equal bytes. */
+  oid: string;
+  binary: boolean;
+}
+
 export interface CheckpointServiceOptions {
   /** Shadow repositories live here, outside every workspace: `<checkpointsDir>/<projectId>.git`. */
   checkpointsDir: string;
@@ -19,6 +28,8 @@ export interface CheckpointServiceOptions {
   /** Per git command. */
   timeoutMs?: number;
   maxPatchBytes?: number;
+  /** `readFile` refuses larger files (413); defaults to 10 MiB like the files API. */
+  maxFileBytes?: number;
   /** A failed housekeeping `git gc` leaves the repository as it was; it is reported here, not thrown. */
   onMaintenanceError?: (error: unknown) => void;
 }
@@ -50,6 +61,7 @@ export class CheckpointService {
   readonly #dir: string;
   readonly #git: GitRunner;
   readonly #maxPatchBytes: number;
+  readonly #maxFileBytes: number;
   readonly #onMaintenanceError: (error: unknown) => void;
   readonly #mutex = new KeyedMutex();
 
@@ -61,6 +73,7 @@ export class CheckpointService {
       timeoutMs: options.timeoutMs ?? 60_000,
     });
     this.#maxPatchBytes = options.maxPatchBytes ?? 1024 * 1024;
+    this.#maxFileBytes = options.maxFileBytes ?? 10 * 1024 * 1024;
     this.#onMaintenanceError = options.onMaintenanceError ?? (() => undefined);
   }
 
@@ -104,19 +117,66 @@ export class CheckpointService {
     const repo = this.#repo(projectId);
     const fromId = await repo.resolve(from);
     const toId = to === undefined ? await repo.requireHead() : await repo.resolve(to);
+    return this.#diffTrees(repo, fromId, toId, toId);
+  }
+
+  /**
+   * From checkpoint `from` to the workspace as it is now, unsaved in any checkpoint: the workspace is
+   * staged (as a checkpoint would be, same exclusions) but not committed. `to` reads `workspace`.
+   */
+  diffWorkspace(projectId: string, workspaceDir: string, from: string): Promise<CheckpointDiff> {
+    return this.#locked(projectId, async (repo) => {
+      const fromId = await repo.resolve(from);
+      const tree = await repo.workspaceTree(workspaceDir);
+      return this.#diffTrees(repo, fromId, tree, 'workspace');
+    });
+  }
+
+  async #diffTrees(
+    repo: ShadowRepo,
+    fromId: string,
+    toTree: string,
+    toLabel: string,
+  ): Promise<CheckpointDiff> {
     const options = ['-r', '-M', '--no-ext-diff', '--no-textconv'];
-    const summary = await repo.text(['diff-tree', ...options, '-z', '--raw', '--numstat', fromId, toId]);
-    const patch = await repo.run(['diff-tree', ...options, '-p', '--no-color', fromId, toId], {
+    const summary = await repo.text(['diff-tree', ...options, '-z', '--raw', '--numstat', fromId, toTree]);
+    const patch = await repo.run(['diff-tree', ...options, '-p', '--no-color', fromId, toTree], {
       stdoutLimit: this.#maxPatchBytes,
     });
     return {
       from: fromId,
-      to: toId,
+      to: toLabel,
       files: parseDiffSummary(summary),
       patch: patch.truncated
         ? truncatedPatch(patch.stdout, this.#maxPatchBytes)
         : patch.stdout.toString('utf8'),
     };
+  }
+
+  /**
+   * One file's content as it was at a checkpoint (for a diff against the workspace). Paths are taken
+   * literally (`<commit>:<path>`, no pathspec magic); directories and paths absent from it are not found.
+   */
+  async readFile(projectId: string, checkpointId: string, filePath: string): Promise<CheckpointFile> {
+    const relative = checkpointPath(filePath);
+    const repo = this.#repo(projectId);
+    const commit = await repo.resolve(checkpointId);
+    const found = await repo.run(['rev-parse', '--verify', '--quiet', `${commit}:${relative}`], {
+      okExitCodes: [1, 128],
+    });
+    const oid = found.exitCode === 0 ? found.stdout.toString('utf8').trim() : '';
+    if (oid === '') throw AppError.notFound('File');
+    const type = (await repo.text(['cat-file', '-t', oid])).trim();
+    if (type !== 'blob') throw AppError.notFound('File');
+    const size = Number((await repo.text(['cat-file', '-s', oid])).trim());
+    if (size > this.#maxFileBytes) {
+      throw new AppError(
+        'payload_too_large',
+        `'${relative}' is ${size} bytes; files are read up to ${this.#maxFileBytes}`,
+      );
+    }
+    const content = (await repo.run(['cat-file', 'blob', oid])).stdout;
+    return { path: relative, content, oid, binary: content.subarray(0, 8000).includes(0) };
   }
 
   /**
@@ -248,6 +308,22 @@ export class CheckpointService {
   async #maintain(repo: ShadowRepo): Promise<void> {
     await repo.maintain().catch(this.#onMaintenanceError);
   }
+}
+
+/** A workspace-relative file path: `/`-separated, no empty, `.` or `..` segment, no NUL. */
+function checkpointPath(raw: string): string {
+  const relative = raw.replace(/^\/+/, '');
+  const segments = relative.split('/');
+  if (
+    relative === '' ||
+    relative.includes('\0') ||
+    segments.some((segment) => segment === '' || segment === '.' || segment === '..')
+  ) {
+    throw new AppError('validation_failed', `'${raw}' is not a file path inside the workspace`, {
+      issues: [{ path: '*', message: 'Expected a relative file path without empty, . or .. segments' }],
+    });
+  }
+  return relative;
 }
 
 function truncatedPatch(stdout: Buffer, limit: number): string {

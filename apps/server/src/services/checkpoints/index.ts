@@ -2,6 +2,7 @@ export {
   CheckpointService,
   type CheckpointAuthor,
   type CheckpointDiff,
+  type CheckpointFile,
   type CheckpointServiceOptions,
   type PushOutcome,
   type PushPreparation,

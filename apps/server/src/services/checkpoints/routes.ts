@@ -24,6 +24,7 @@ export interface CheckpointRoutesOptions {
   workspaceDir: (projectId: string) => string;
 }
 
+const checkpointIdSchema = z.string().regex(/^[0-9a-f]{4,64}$/);
 const authorOf = (principal: Principal) => ({ name: principal.name, email: principal.email });
 
 export function registerCheckpointRoutes(app: HttpApp, options: CheckpointRoutesOptions): void {
@@ -74,9 +75,49 @@ export function registerCheckpointRoutes(app: HttpApp, options: CheckpointRoutes
         params: IdParamsSchema,
         querystring: CheckpointDiffQuerySchema,
         response: { 200: CheckpointDiffSchema },
+        description:
+          'Files changed from checkpoint `from` to checkpoint `to` (default: the latest); `to=workspace` compares with the files as they are now.',
       },
     },
-    async (request) => checkpoints.diff(request.params.id, request.query.from, request.query.to),
+    async (request) =>
+      request.query.to === 'workspace'
+        ? checkpoints.diffWorkspace(request.params.id, workspaceDir(request.params.id), request.query.from)
+        : checkpoints.diff(request.params.id, request.query.from, request.query.to),
+  );
+
+  api.get(
+    '/api/projects/:id/checkpoints/:checkpointId/files/*',
+    {
+      config: { policy: { access: 'project', permission: 'read' } },
+      schema: {
+        tags,
+        params: z.strictObject({
+          id: z.uuid(),
+          checkpointId: checkpointIdSchema,
+          '*': z.string().min(1).max(4096),
+        }),
+        description:
+          "One file's raw content as it was at the checkpoint (404 if it did not exist there), with an ETag.",
+      },
+    },
+    async (request, reply) => {
+      const file = await checkpoints.readFile(
+        request.params.id,
+        request.params.checkpointId,
+        request.params['*'],
+      );
+      const etag = `"${file.oid}"`;
+      reply
+        .header('etag', etag)
+        .header('cache-control', 'private, no-cache')
+        .header('x-content-type-options', 'nosniff')
+        .header('content-security-policy', "default-src 'none'; sandbox");
+      if (request.headers['if-none-match'] === etag) return reply.code(304).send();
+      // Never a type the browser would run: the content is the project's, served on the IDE's origin.
+      return reply
+        .type(file.binary ? 'application/octet-stream' : 'text/plain; charset=utf-8')
+        .send(file.content);
+    },
   );
 
   api.post(
@@ -85,7 +126,7 @@ export function registerCheckpointRoutes(app: HttpApp, options: CheckpointRoutes
       config: { policy: { access: 'project', permission: 'write' } },
       schema: {
         tags,
-        params: z.strictObject({ id: z.uuid(), checkpointId: z.string().regex(/^[0-9a-f]{4,64}$/) }),
+        params: z.strictObject({ id: z.uuid(), checkpointId: checkpointIdSchema }),
         response: { 200: RestoreResultSchema },
       },
     },

@@ -135,6 +135,18 @@ export class ShadowRepo {
     return parseLog(await this.text(['log', '-z', logFormat, ...revisionArgs, '--']));
   }
 
+  /** Stages the workspace and returns its tree id, committing nothing (the index is ours alone). */
+  async workspaceTree(workspaceDir: string): Promise<string> {
+    if (!path.isAbsolute(workspaceDir)) {
+      throw new AppError('internal', 'Checkpoint storage failed', {
+        cause: new Error(`workspaceDir must be absolute: ${workspaceDir}`),
+      });
+    }
+    await this.ensure();
+    await stageWorkspace(this.git, this.gitDir, workspaceDir);
+    return (await this.text(['write-tree'])).trim();
+  }
+
   /** Stages the workspace and commits it on `main`; with `skipIfUnchanged`, null when it matches `main`. */
   async commitWorkspace(
     workspaceDir: string,
@@ -142,15 +154,8 @@ export class ShadowRepo {
     author: Checkpoint['author'],
     skipIfUnchanged: boolean,
   ): Promise<Checkpoint | null> {
-    if (!path.isAbsolute(workspaceDir)) {
-      throw new AppError('internal', 'Checkpoint storage failed', {
-        cause: new Error(`workspaceDir must be absolute: ${workspaceDir}`),
-      });
-    }
-    await this.ensure();
     const head = await this.head();
-    await stageWorkspace(this.git, this.gitDir, workspaceDir);
-    const tree = (await this.text(['write-tree'])).trim();
+    const tree = await this.workspaceTree(workspaceDir);
     if (
       skipIfUnchanged &&
       head !== null &&

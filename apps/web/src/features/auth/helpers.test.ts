@@ -1,0 +1,116 @@
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { ApiError } from '../../platform/ApiError';
+import { signupRestriction } from './AuthPages';
+import { fieldErrorsFrom, fieldErrorsFromZod, onlyFieldProblems } from './fieldErrors';
+import { describeUserAgent } from './format';
+import { initialsOf } from './initials';
+import { orderSessions } from './SessionsSection';
+import { inviteLink } from './AdminSection';
+
+const validation = new ApiError('validation_failed', 'Invalid request', 400, [
+  { path: 'body.email', message: 'must be an email address' },
+  { path: 'body.password', message: 'must be at least 10 characters' },
+  { path: 'body.password', message: 'second problem' },
+]);
+
+describe('field errors', () => {
+  it('maps the server issues to fields, first message per field', () => {
+    expect(fieldErrorsFrom(validation)).toEqual({
+      email: 'must be an email address',
+      password: 'must be at least 10 characters',
+    });
+  });
+
+  it('ignores errors without issues and non-API errors', () => {
+    expect(fieldErrorsFrom(new ApiError('unauthenticated', 'no', 401))).toEqual({});
+    expect(fieldErrorsFrom(new Error('x'))).toEqual({});
+    expect(fieldErrorsFrom(undefined)).toEqual({});
+  });
+
+  it('knows when every problem already shows beside a field', () => {
+    expect(onlyFieldProblems(validation, ['email', 'password'])).toBe(true);
+    expect(onlyFieldProblems(validation, ['email'])).toBe(false);
+    expect(onlyFieldProblems(new ApiError('conflict', 'taken', 409), ['email'])).toBe(false);
+  });
+
+  it('reads a local zod check the same way', () => {
+    const result = z.object({ name: z.string().min(1, 'required') }).safeParse({ name: '' });
+    expect(result.success).toBe(false);
+    if (!result.success) expect(fieldErrorsFromZod(result.error)).toEqual({ name: 'required' });
+  });
+});
+
+describe('signupRestriction', () => {
+  it('tells a closed server from an invite-only one by the 403 message', () => {
+    expect(
+      signupRestriction(
+        new ApiError('forbidden', 'Sign-up is closed on this server; ask an administrator', 403),
+      ),
+    ).toBe('closed');
+    expect(
+      signupRestriction(
+        new ApiError('forbidden', 'Sign-up needs a valid invite for this email address', 403),
+      ),
+    ).toBe('invite');
+    expect(signupRestriction(new ApiError('conflict', 'exists', 409))).toBeNull();
+    expect(signupRestriction(null)).toBeNull();
+  });
+});
+
+describe('initialsOf', () => {
+  it.each([
+    ['Ada Lovelace', 'AL'],
+    ['ada', 'A'],
+    ['  grace  brewster murray hopper ', 'GH'],
+    ['', '?'],
+    ['élodie durand', 'ÉD'],
+  ])('%j → %s', (name, initials) => {
+    expect(initialsOf(name)).toBe(initials);
+  });
+});
+
+describe('describeUserAgent', () => {
+  it('names common browsers and systems', () => {
+    expect(describeUserAgent('Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0')).toBe(
+      'Firefox on Linux',
+    );
+    expect(
+      describeUserAgent(
+        'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36',
+      ),
+    ).toBe('Chrome on macOS');
+    expect(
+      describeUserAgent(
+        'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36 Edg/126.0',
+      ),
+    ).toBe('Edge on Windows');
+    expect(describeUserAgent('curl/8.5.0')).toBe('curl');
+    expect(describeUserAgent(null)).toBe('Unknown device');
+  });
+});
+
+describe('orderSessions', () => {
+  it('puts this device first, then the most recently active', () => {
+    const base = {
+      createdAt: '2025-01-01T00:00:00Z',
+      expiresAt: '2026-01-01T00:00:00Z',
+      userAgent: null,
+      ip: null,
+    };
+    const sessions = [
+      { ...base, id: 'a', lastSeenAt: '2025-01-02T00:00:00Z', current: false },
+      { ...base, id: 'b', lastSeenAt: '2025-01-01T00:00:00Z', current: true },
+      { ...base, id: 'c', lastSeenAt: '2025-01-03T00:00:00Z', current: false },
+    ];
+    expect(orderSessions(sessions).map((s) => s.id)).toEqual(['b', 'c', 'a']);
+  });
+});
+
+describe('inviteLink', () => {
+  it('fills the sign-up page with the code and the address', () => {
+    expect(inviteLink('http://localhost:4000', 'a+b@example.com', 'tok/en')).toBe(
+      'http://localhost:4000/signup?invite=tok%2Fen&email=a%2Bb%40example.com',
+    );
+  });
+});

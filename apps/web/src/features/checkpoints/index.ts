@@ -1,0 +1,1 @@
+export { CheckpointsView } from './CheckpointsView';

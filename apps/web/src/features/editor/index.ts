@@ -1,0 +1,3 @@
+export { EditorArea } from './EditorArea';
+export { EditorsProvider } from './EditorsProvider';
+export { EditorsContext, useEditors, type Editors } from './editorApi';

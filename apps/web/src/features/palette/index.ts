@@ -1,0 +1,2 @@
+export { CommandPalette } from './CommandPalette';
+export { rankCommands } from './rankCommands';

@@ -1,0 +1,3 @@
+export { PreviewPanel } from './PreviewPanel';
+/** The preview's reports (runtime errors, navigations), for the AI agent. */
+export { usePreviewReports } from './previewReports';

@@ -1,0 +1,121 @@
+import type { Project, User } from '@vaporform/contracts';
+import { useState } from 'react';
+import { Link, useLocation } from 'wouter';
+import { ApiError } from '../../platform/ApiError';
+import { useProject } from '../../platform/projects';
+import { useUser } from '../../platform/session';
+import { Button } from '../../ui/Button';
+import { ErrorNotice } from '../../ui/ErrorNotice';
+import { Spinner } from '../../ui/Spinner';
+import { AccountMenu } from '../auth';
+import { DeleteProjectDialog } from '../dashboard';
+import { GeneralSection } from './GeneralSection';
+import { MembersSection } from './MembersSection';
+import './settings.css';
+
+/** Only the owner or a platform admin deletes a project (it wipes the workspace for everyone). */
+export function mayDelete(project: Project, user: User): boolean {
+  return project.ownerId === user.id || user.role === 'admin';
+}
+
+function DangerZone({ project }: { project: Project }) {
+  const [, navigate] = useLocation();
+  const [open, setOpen] = useState(false);
+  return (
+    <section className="settings-section settings-danger" aria-labelledby="settings-danger">
+      <h2 id="settings-danger">Danger zone</h2>
+      <div className="settings-danger-row">
+        <div>
+          <strong>Delete this project</strong>
+          <p className="settings-help">
+            Deletes the files, checkpoints, container and preview for every member. This cannot be undone.
+          </p>
+        </div>
+        <Button variant="danger" onClick={() => setOpen(true)}>
+          Delete this project…
+        </Button>
+      </div>
+      {open && (
+        <DeleteProjectDialog
+          project={project}
+          open
+          onClose={() => setOpen(false)}
+          onDeleted={() => navigate('/', { replace: true })}
+        />
+      )}
+    </section>
+  );
+}
+
+export function ProjectSettingsPage({ projectId }: { projectId: string }) {
+  const user = useUser();
+  const project = useProject(projectId);
+  const workbench = `/projects/${projectId}`;
+  const gone =
+    project.error instanceof ApiError &&
+    (project.error.code === 'not_found' ||
+      project.error.code === 'forbidden' ||
+      project.error.status === 400);
+
+  return (
+    <div className="settings-page">
+      <header className="settings-header">
+        <Link href="/" className="settings-brand">
+          <span className="settings-logo" aria-hidden="true">
+            V
+          </span>
+          Vaporform
+        </Link>
+        {project.data && (
+          <Link href={workbench} className="settings-crumb">
+            {project.data.name}
+          </Link>
+        )}
+        <span className="settings-crumb-current">Settings</span>
+        <span className="settings-header-spacer" />
+        <AccountMenu />
+      </header>
+      <main className="settings-main">
+        {project.isPending && (
+          <p className="settings-loading">
+            <Spinner /> Loading the project…
+          </p>
+        )}
+        {project.error && (
+          <div className="settings-section">
+            <h1>{gone ? 'Project not available' : 'Could not load the project'}</h1>
+            <p className="settings-note">
+              {gone
+                ? 'It was deleted, or you no longer have access to it.'
+                : 'Check your connection and try again.'}
+            </p>
+            <ErrorNotice error={project.error} />
+            <div className="settings-actions">
+              <Link href="/" className="button" data-variant="secondary">
+                Back to your projects
+              </Link>
+              {!gone && (
+                <Button busy={project.isFetching} onClick={() => void project.refetch()}>
+                  Retry
+                </Button>
+              )}
+            </div>
+          </div>
+        )}
+        {project.data && (
+          <>
+            <Link href={workbench} className="settings-back">
+              ← Back to the workbench
+            </Link>
+            <h1>
+              Project settings <span className="settings-title-name">{project.data.name}</span>
+            </h1>
+            <GeneralSection key={project.data.id} project={project.data} />
+            <MembersSection project={project.data} me={user} />
+            {mayDelete(project.data, user) && <DangerZone project={project.data} />}
+          </>
+        )}
+      </main>
+    </div>
+  );
+}

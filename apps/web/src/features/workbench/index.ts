@@ -1,0 +1,1 @@
+export { WorkbenchPage as default } from './WorkbenchPage';
