@@ -40,10 +40,16 @@ describe.skipIf(unavailable !== null)('the IDE, walked through in Chromium', () 
     browser = await launchChromium();
     owner = await browser.newContext({ viewport: { width: 1440, height: 900 } });
     page = await owner.newPage();
+    // The IDE's own errors only: the previewed app's (in its iframe) are the app's business, and the test
+    // provokes some on purpose.
     page.on('console', (message) => {
-      if (message.type() === 'error') consoleErrors.push(message.text());
+      if (message.type() === 'error' && !message.location().url.includes(ide.previewHost)) {
+        consoleErrors.push(message.text());
+      }
     });
-    page.on('pageerror', (error) => consoleErrors.push(error.message));
+    page.on('pageerror', (error) => {
+      if (!(error.stack ?? '').includes(ide.previewHost)) consoleErrors.push(error.message);
+    });
   }, 300_000);
 
   afterAll(async () => {
@@ -131,19 +137,46 @@ describe.skipIf(unavailable !== null)('the IDE, walked through in Chromium', () 
     await shot('04-preview');
   });
 
+  it('lists the previewed page’s runtime errors under the preview', async () => {
+    const page500 =
+      '<!doctype html><html><head><title>broken</title></head><body><p>broken</p>' +
+      '<script>console.error("walk console"); throw new Error("walk boom")</script></body></html>';
+    const written = await owner.request.put(
+      `${ide.origin}/api/projects/${projectId}/files/public/broken.html`,
+      {
+        data: page500,
+        headers: { 'content-type': 'text/html' },
+      },
+    );
+    expect(written.status(), await written.text()).toBeLessThan(300);
+    const address = page.getByRole('textbox', { name: 'Preview address' });
+    await address.fill('/broken.html');
+    await address.press('Enter');
+    const toggle = page
+      .getByRole('region', { name: 'Preview errors' })
+      .getByRole('button', { name: /Errors/ });
+    await expect.poll(() => toggle.textContent(), { timeout: 30_000 }).toContain('2');
+    await toggle.click();
+    await page.getByText('walk boom').first().waitFor();
+    await page.getByText('walk console').first().waitFor();
+    await shot('05-preview-errors');
+    await address.fill('/');
+    await address.press('Enter');
+  });
+
   it('runs a command in a terminal, and finds the same terminal after a reload', async () => {
     const output = page.getByTestId('terminal-output').first();
     await page.locator('.xterm').first().click();
     await page.keyboard.type('echo walk-$((6*7))\n');
     await expect.poll(() => output.textContent(), { timeout: 30_000 }).toContain('walk-42');
-    await shot('05-terminal');
+    await shot('06-terminal');
 
     await page.reload();
     await page.getByRole('treeitem', { name: 'package.json' }).waitFor();
     await expect
       .poll(() => page.getByTestId('terminal-output').first().textContent(), { timeout: 30_000 })
       .toContain('walk-42');
-    await shot('06-after-reload');
+    await shot('07-after-reload');
   });
 
   it('shows the project to a member with read access, who cannot change it', async () => {
@@ -166,7 +199,7 @@ describe.skipIf(unavailable !== null)('the IDE, walked through in Chromium', () 
     await readerPage.locator('.monaco-editor').first().click();
     await readerPage.keyboard.type('should not land');
     await readerPage.keyboard.press('Control+S');
-    await shot('07-reader', readerPage);
+    await shot('08-reader', readerPage);
     const file = await owner.request.get(`${ide.origin}/api/projects/${projectId}/files/package.json`);
     expect(await file.text()).not.toContain('should not land');
     expect(await readerPage.getByRole('button', { name: 'New File' }).count()).toBe(0);
