@@ -3,9 +3,10 @@
 // `--if-stale` skips each part whose output is newer than all of its inputs, so a second start costs
 // milliseconds instead of a rebuild.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { brotliCompressSync, constants as zlibConstants, gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -21,6 +22,31 @@ function newestMtime(target) {
     newest = Math.max(newest, newestMtime(path.join(target, entry)));
   }
   return newest;
+}
+
+/**
+ * Writes `.br` and `.gz` beside every text asset, which the server sends as they are (@fastify/static's
+ * `preCompressed`): Monaco's 15 MB download becomes ~3.5 MB without compressing on every request.
+ */
+function precompress(dir) {
+  const totals = { raw: 0, brotli: 0 };
+  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    const file = path.join(entry.parentPath, entry.name);
+    if (!entry.isFile() || !/\.(js|css|html|svg|json|ttf|map)$/.test(entry.name)) continue;
+    const content = readFileSync(file);
+    if (content.length < 1024) continue;
+    const brotli = brotliCompressSync(content, {
+      params: {
+        [zlibConstants.BROTLI_PARAM_QUALITY]: 9,
+        [zlibConstants.BROTLI_PARAM_SIZE_HINT]: content.length,
+      },
+    });
+    writeFileSync(`${file}.br`, brotli);
+    writeFileSync(`${file}.gz`, gzipSync(content, { level: 9 }));
+    totals.raw += content.length;
+    totals.brotli += brotli.length;
+  }
+  return totals;
 }
 
 function stale(output, inputs) {
@@ -60,5 +86,8 @@ if (
     },
   );
   if (result.status !== 0) process.exit(result.status ?? 1);
-  console.log('built web app');
+  const saved = precompress(path.join(root, 'apps/web/dist'));
+  console.log(
+    `built web app (precompressed: ${Math.round(saved.raw / 1024)} KiB → ${Math.round(saved.brotli / 1024)} KiB brotli)`,
+  );
 }

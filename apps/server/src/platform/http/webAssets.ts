@@ -71,6 +71,8 @@ export async function registerWebAssets(
       root: distDir,
       wildcard: true,
       index: ['index.html'],
+      // scripts/build.mjs writes .br and .gz beside each asset.
+      preCompressed: true,
       // Hashed asset names change with content, so those may be cached for good; index.html may not.
       setHeaders: (response, filePath) => {
         const immutable = filePath.includes(`${path.sep}assets${path.sep}`);
