@@ -14,6 +14,7 @@ import { can } from '../../platform/projects';
 import { useNotify } from '../../ui/Toasts';
 import { EditorsContext, type Editors } from './editorApi';
 import { EditorsController, type EditorsSnapshot } from './editorsController';
+import { activeTabOf } from './editorsStore';
 import { httpFileAccess } from './fileAccess';
 import { monacoModelHost } from './monacoModels';
 
@@ -79,7 +80,7 @@ function ProjectEditors({ project, children }: { project: Project; children?: Re
   }, [hasUnsaved]);
 
   const editors = useMemo<Editors>(() => {
-    const active = snapshot.tabs.find((tab) => tab.id === snapshot.activeId) ?? null;
+    const active = activeTabOf(snapshot);
     return {
       openFile: (path, options) => controller.openFile(path, options),
       openDiff: (options) => controller.openDiff(options),

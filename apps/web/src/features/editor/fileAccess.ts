@@ -4,6 +4,8 @@ import { ApiError } from '../../platform/ApiError';
 
 /** Files over this open as a notice, not in the editor (VS Code asks too: big models make Monaco crawl). */
 export const maxEditorBytes = 2 * 1024 * 1024;
+/** Larger files open only when asked ("Open Anyway"), up to the server's own limit. */
+export const maxForcedBytes = 10 * 1024 * 1024;
 
 export type ReadResult =
   | { kind: 'text'; text: string; etag: string | null; bom: boolean }

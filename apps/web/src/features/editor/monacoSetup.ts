@@ -72,4 +72,14 @@ monaco.json.jsonDefaults.setDiagnosticsOptions({
   enableSchemaRequest: false,
 });
 
+/** Ctrl/Cmd+S as an action of the editor itself, so saving works whichever Monaco editor has focus. */
+export function addSaveAction(instance: monaco.editor.IStandaloneCodeEditor, run: () => void): void {
+  instance.addAction({
+    id: 'vaporform.files.save',
+    label: 'File: Save',
+    keybindings: [monaco.KeyMod.CtrlCmd | monaco.KeyCode.KeyS],
+    run,
+  });
+}
+
 export { monaco };
