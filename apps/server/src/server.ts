@@ -10,6 +10,7 @@ import { InProcessEventBus } from './platform/events/InProcessEventBus.js';
 import { createHttpApp, type HttpApp } from './platform/http/createHttpApp.js';
 import { registerHealthRoutes } from './platform/http/healthRoutes.js';
 import { registerWebAssets } from './platform/http/webAssets.js';
+import { AuditLog } from './platform/audit/AuditLog.js';
 import { DisposableStore, toDisposable } from './platform/lifecycle/DisposableStore.js';
 import { loggerOptions } from './platform/logger/loggerOptions.js';
 import {
@@ -24,6 +25,15 @@ import {
   UserDirectory,
 } from './services/auth/index.js';
 import type { Argon2Parameters, LoginLimiterOptions } from './services/auth/index.js';
+import {
+  agentTools,
+  AgentService,
+  AgentStore,
+  createProvider,
+  registerAgentRoutes,
+  runTool,
+  toolSpecs,
+} from './services/agent/index.js';
 import { CheckpointService, registerCheckpointRoutes } from './services/checkpoints/index.js';
 import {
   ProjectSocketService,
@@ -194,6 +204,30 @@ export async function createServer(
         ...overrides.terminals,
       }),
     );
+    const model = createProvider(config.agent);
+    if (!model.provider) logger.info(model.hint);
+    const agent = new AgentService({
+      store: new AgentStore(database.db),
+      audit: new AuditLog(database.db),
+      events,
+      provider: model.provider,
+      hint: model.hint,
+      tools: agentTools,
+      toolSpecs: toolSpecs(agentTools),
+      runTool: (name, input, context, permission) => runTool(agentTools, name, input, context, permission),
+      files,
+      containers,
+      checkpoints,
+      describeProject: async (projectId) => {
+        const project = await projects.get(projectId, 'admin', null);
+        return { name: project.name, template: templates.get(project.templateId).manifest };
+      },
+      permissionOf: (principal, projectId) => projectAccess.permissionOf(principal, projectId),
+      limits: { maxIterations: config.agent.maxIterations, maxTokens: config.agent.maxTokens },
+      logger,
+    });
+    await agent.recover();
+    disposables.add(toDisposable(() => agent.dispose()));
     const projectSockets = disposables.add(
       new ProjectSocketService({
         events,
@@ -303,6 +337,7 @@ export async function createServer(
     registerContainerRoutes(app, containers, resourcePlans);
     registerTerminalRoutes(app, terminals);
     registerCollabRoutes(app, projectSockets);
+    registerAgentRoutes(app, agent);
     registerPreviewRoutes(app, {
       gateway: preview,
       tokens: previewTokens,

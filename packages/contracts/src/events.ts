@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { IdSchema } from './common.js';
+import { AgentStreamEventSchema } from './agent.js';
 import { ContainerPhaseSchema, StopReasonSchema } from './containers.js';
 
 /**
@@ -24,6 +25,15 @@ export const eventSchemas = {
     kind: z.enum(['created', 'modified', 'deleted', 'renamed']),
   }),
   'claude.response': z.object({ projectId: IdSchema, turnId: IdSchema, status: z.string() }),
+  /** Every step of an agent turn, in order, for the chat panels watching the project. */
+  'agent.turn': z.object({
+    projectId: IdSchema,
+    threadId: IdSchema,
+    turnId: IdSchema,
+    userId: IdSchema,
+    seq: z.number().int(),
+    event: AgentStreamEventSchema,
+  }),
   'member.changed': z.object({ projectId: IdSchema, userId: IdSchema }),
 } as const;
 

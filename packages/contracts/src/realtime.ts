@@ -25,6 +25,7 @@ export const projectSocketEventNames = [
   'container.started',
   'container.stopped',
   'claude.response',
+  'agent.turn',
 ] as const satisfies readonly (typeof eventNames)[number][];
 export const ProjectSocketEventNameSchema = z.enum(projectSocketEventNames);
 export type ProjectSocketEventName = z.infer<typeof ProjectSocketEventNameSchema>;

@@ -38,6 +38,8 @@ const EnvSchema = z.object({
   OPENAI_API_KEY: optionalSecret,
   OPENAI_BASE_URL: optionalUrl,
   VAPORFORM_MODEL: z.string().min(1).optional(),
+  VAPORFORM_AGENT_MAX_ITERATIONS: z.coerce.number().int().min(1).max(200).default(40),
+  VAPORFORM_AGENT_MAX_TOKENS: z.coerce.number().int().min(256).max(128_000).default(8192),
   VAPORFORM_BODY_LIMIT_BYTES: z.coerce
     .number()
     .int()
@@ -110,6 +112,16 @@ export interface Config {
   extraCaCertsFile: string | undefined;
   sandboxRuntime: Env['VAPORFORM_SANDBOX_RUNTIME'];
   localRuntimeMultiUser: boolean;
+  /** The AI agent: which model provider is used follows from which settings are set. */
+  agent: {
+    anthropicApiKey: string | undefined;
+    anthropicBaseUrl: string | undefined;
+    openAiApiKey: string | undefined;
+    openAiBaseUrl: string | undefined;
+    model: string | undefined;
+    maxIterations: number;
+    maxTokens: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -154,5 +166,14 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     extraCaCertsFile: env.VAPORFORM_EXTRA_CA_CERTS ?? env.NODE_EXTRA_CA_CERTS,
     sandboxRuntime: env.VAPORFORM_SANDBOX_RUNTIME,
     localRuntimeMultiUser: env.VAPORFORM_LOCAL_RUNTIME_MULTI_USER === 'unsafe',
+    agent: {
+      anthropicApiKey: env.ANTHROPIC_API_KEY,
+      anthropicBaseUrl: env.ANTHROPIC_BASE_URL,
+      openAiApiKey: env.OPENAI_API_KEY,
+      openAiBaseUrl: env.OPENAI_BASE_URL,
+      model: env.VAPORFORM_MODEL,
+      maxIterations: env.VAPORFORM_AGENT_MAX_ITERATIONS,
+      maxTokens: env.VAPORFORM_AGENT_MAX_TOKENS,
+    },
   };
 }

@@ -1,0 +1,6 @@
+export { AgentService, type AgentServiceOptions } from './service.js';
+export { AgentStore } from './store.js';
+export { registerAgentRoutes } from './routes.js';
+export { createProvider } from './providers/createProvider.js';
+export type { LlmProvider } from './providers/llmProvider.js';
+export { agentTools, runTool, toolSpecs } from './tools/toolRegistry.js';

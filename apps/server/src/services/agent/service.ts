@@ -1,0 +1,335 @@
+import { randomUUID } from 'node:crypto';
+import {
+  permissionIncludes,
+  type AgentStatus,
+  type AgentStreamEvent,
+  type ChatBody,
+  type ProjectPermission,
+  type TemplateManifest,
+  type Thread,
+  type Turn,
+} from '@vaporform/contracts';
+import type { Logger } from 'pino';
+import type { AuditLog } from '../../platform/audit/AuditLog.js';
+import { AppError } from '../../platform/errors/AppError.js';
+import type { EventBus } from '../../platform/events/EventBus.js';
+import type { Principal } from '../../platform/http/policy.js';
+import type { CheckpointService } from '../checkpoints/index.js';
+import type { ContainersService } from '../containers/index.js';
+import type { FilesService } from '../files/index.js';
+import { runTurn, type TurnLimits } from './agentTurn.js';
+import type { LlmProvider, LlmToolSpec } from './providers/llmProvider.js';
+import { emptyUsage, type AgentStore } from './store.js';
+import { systemPrompt } from './systemPrompt.js';
+import type { AgentTool, ToolContext } from './tools/agentTool.js';
+import { createToolContext } from './toolContext.js';
+
+export interface AgentServiceOptions {
+  store: AgentStore;
+  audit: AuditLog;
+  events: EventBus;
+  /** null when no model is configured; `hint` says how to configure one. */
+  provider: LlmProvider | null;
+  hint: string | null;
+  tools: readonly AgentTool[];
+  toolSpecs: LlmToolSpec[];
+  runTool: (
+    name: string,
+    input: unknown,
+    context: ToolContext,
+    permission: ProjectPermission,
+  ) => Promise<{ output: string; isError?: boolean }>;
+  files: FilesService;
+  containers: ContainersService;
+  checkpoints: CheckpointService;
+  describeProject: (projectId: string) => Promise<{ name: string; template: TemplateManifest }>;
+  permissionOf: (principal: Principal, projectId: string) => Promise<ProjectPermission | null>;
+  limits: TurnLimits;
+  logger: Logger;
+}
+
+interface LiveTurn {
+  turn: Turn;
+  controller: AbortController;
+  seq: number;
+  done: Promise<void>;
+}
+
+/**
+ * The agent's conversations: a turn runs in the background with the rights of the user who asked, streams
+ * every step as `agent.turn` events, and persists what it said, ran and changed. One turn at a time per
+ * project, so two turns never edit the same files at once.
+ */
+export class AgentService {
+  readonly #live = new Map<string, LiveTurn>();
+
+  constructor(private readonly options: AgentServiceOptions) {}
+
+  status(): AgentStatus {
+    const { provider, hint } = this.options;
+    return {
+      available: provider !== null,
+      provider: provider?.kind ?? null,
+      model: provider?.model ?? null,
+      hint: provider ? null : hint,
+    };
+  }
+
+  async start(
+    principal: Principal,
+    projectId: string,
+    body: ChatBody,
+  ): Promise<{ turnId: string; threadId: string }> {
+    const provider = this.options.provider;
+    if (!provider) throw new AppError('unavailable', this.options.hint ?? 'No AI model is configured');
+    for (const live of this.#live.values()) {
+      if (live.turn.projectId === projectId) {
+        throw new AppError(
+          'conflict',
+          'The agent is already working on this project; wait for it or stop it',
+        );
+      }
+    }
+    const thread = body.threadId
+      ? await this.#thread(projectId, body.threadId)
+      : await this.options.store.createThread({ id: randomUUID(), projectId, title: titleOf(body.message) });
+    const turn = await this.options.store.insertTurn({
+      id: randomUUID(),
+      threadId: thread.id,
+      projectId,
+      userId: principal.userId,
+      message: body.message,
+      model: provider.model,
+    });
+    const controller = new AbortController();
+    const live: LiveTurn = { turn, controller, seq: 0, done: Promise.resolve() };
+    this.#live.set(turn.id, live);
+    live.done = this.#run(live, principal, provider).finally(() => this.#live.delete(turn.id));
+    return { turnId: turn.id, threadId: thread.id };
+  }
+
+  /** The turn as it is now: live while it runs in this process, from the database otherwise. */
+  async turn(projectId: string, turnId: string): Promise<Turn> {
+    const live = this.#live.get(turnId);
+    if (live?.turn.projectId === projectId) return structuredClone(live.turn);
+    const stored = await this.options.store.turn(projectId, turnId);
+    if (!stored) throw new AppError('not_found', 'No such turn in this project');
+    const { seq: _seq, ...turn } = stored;
+    return turn;
+  }
+
+  async cancel(principal: Principal, projectId: string, turnId: string): Promise<Turn> {
+    const live = this.#live.get(turnId);
+    if (live?.turn.projectId === projectId) {
+      if (live.turn.userId !== principal.userId && !(await this.#isAdmin(principal, projectId))) {
+        throw new AppError('forbidden', 'Only the person who asked (or a project admin) can stop this turn');
+      }
+      live.controller.abort(new AppError('bad_request', 'Stopped by the user'));
+      await live.done;
+    }
+    return this.turn(projectId, turnId);
+  }
+
+  /** Restores the files to before the turn and removes it and every later turn of its thread. */
+  async rewind(
+    principal: Principal,
+    projectId: string,
+    turnId: string,
+  ): Promise<{ restoredCheckpoint: string | null }> {
+    if (this.#live.get(turnId)) throw new AppError('conflict', 'Stop the turn before rewinding it');
+    const stored = await this.options.store.turn(projectId, turnId);
+    if (!stored) throw new AppError('not_found', 'No such turn in this project');
+    const later = (await this.options.store.turns(stored.threadId)).filter(
+      (turn) => turn.createdAt >= stored.createdAt,
+    );
+    if (later.some((turn) => turn.status === 'running'))
+      throw new AppError('conflict', 'A later turn is still running');
+    if (stored.checkpointId) {
+      await this.options.checkpoints.restore(
+        projectId,
+        this.options.files.workspaceDir(projectId),
+        stored.checkpointId,
+        {
+          name: principal.name,
+          email: principal.email,
+        },
+      );
+    }
+    await this.options.store.deleteFrom(stored.threadId, stored.seq);
+    await this.options.audit.record({
+      actorId: principal.userId,
+      projectId,
+      action: 'agent.rewind',
+      detail: { turnId, checkpointId: stored.checkpointId, removedTurns: later.length },
+    });
+    return { restoredCheckpoint: stored.checkpointId };
+  }
+
+  threads(projectId: string): Promise<Thread[]> {
+    return this.options.store.threads(projectId);
+  }
+
+  async turns(projectId: string, threadId: string): Promise<Turn[]> {
+    await this.#thread(projectId, threadId);
+    const stored = await this.options.store.turns(threadId);
+    return stored.map((turn) => this.#live.get(turn.id)?.turn ?? turn);
+  }
+
+  /** Marks turns a stopped server left running; called once at start. */
+  async recover(): Promise<void> {
+    const failed = await this.options.store.failInterrupted();
+    if (failed > 0)
+      this.options.logger.warn({ failed }, 'agent turns interrupted by a restart marked failed');
+  }
+
+  async dispose(): Promise<void> {
+    const running = [...this.#live.values()];
+    for (const live of running)
+      live.controller.abort(new AppError('unavailable', 'The server is shutting down'));
+    await Promise.all(running.map((live) => live.done));
+  }
+
+  async #run(live: LiveTurn, principal: Principal, provider: LlmProvider): Promise<void> {
+    const { turn, controller } = live;
+    const { projectId } = turn;
+    const emit = (event: AgentStreamEvent) => {
+      if (event.type === 'text') live.turn.text += event.delta;
+      if (event.type === 'usage') live.turn.usage = event.usage;
+      if (event.type === 'tool_call') {
+        const { id, name, input } = event;
+        const startedAt = new Date().toISOString();
+        live.turn.toolCalls.push({
+          id,
+          name,
+          input,
+          output: null,
+          isError: false,
+          startedAt,
+          finishedAt: null,
+        });
+      }
+      if (event.type === 'tool_result') {
+        const call = live.turn.toolCalls.find((candidate) => candidate.id === event.id);
+        if (call)
+          Object.assign(call, {
+            output: event.output,
+            isError: event.isError,
+            finishedAt: new Date().toISOString(),
+          });
+      }
+      live.seq += 1;
+      void this.options.events.publish('agent.turn', {
+        projectId,
+        threadId: turn.threadId,
+        turnId: turn.id,
+        userId: turn.userId,
+        seq: live.seq,
+        event,
+      });
+    };
+    try {
+      const project = await this.options.describeProject(projectId);
+      const tree = await this.options.files.tree(projectId).catch(() => ({ root: [], truncated: false }));
+      const history = await this.options.store.transcript(turn.threadId);
+      const outcome = await runTurn({
+        provider,
+        tools: this.options.tools,
+        toolSpecs: this.options.toolSpecs,
+        system: systemPrompt({ name: project.name, template: project.template, tree: tree.root }),
+        history,
+        message: turn.message,
+        limits: this.options.limits,
+        signal: controller.signal,
+        emit,
+        runTool: async (name, input, context) => {
+          // Permissions are read again for every call: a member demoted mid-turn loses the tools at once.
+          const permission = (await this.options.permissionOf(principal, projectId)) ?? 'read';
+          const result = await this.options.runTool(name, input, context, permission);
+          const isError = result.isError ?? false;
+          await this.options.audit.record({
+            actorId: principal.userId,
+            projectId,
+            action: 'agent.tool_call',
+            detail: { turnId: turn.id, tool: name, input: truncateJson(input), isError },
+          });
+          return { output: result.output, isError };
+        },
+        context: (beforeWrite) =>
+          createToolContext(
+            { files: this.options.files, containers: this.options.containers },
+            {
+              projectId,
+              userId: principal.userId,
+              signal: controller.signal,
+              beforeWrite,
+              previewErrors: () => [],
+            },
+          ),
+        checkpoint: async () =>
+          (
+            await this.options.checkpoints.create(projectId, this.options.files.workspaceDir(projectId), {
+              message: `Before AI: ${titleOf(turn.message)}`,
+              author: { name: principal.name, email: principal.email },
+            })
+          ).id,
+        readFile: async (path) => {
+          try {
+            const file = await this.options.files.read(projectId, path);
+            return file.binary ? null : file.content.toString('utf8');
+          } catch {
+            return null;
+          }
+        },
+      });
+      Object.assign(live.turn, {
+        status: outcome.status,
+        text: outcome.text,
+        toolCalls: outcome.toolCalls,
+        changedFiles: outcome.changedFiles,
+        usage: outcome.usage,
+        checkpointId: outcome.checkpointId,
+        error: outcome.error,
+        finishedAt: new Date().toISOString(),
+      });
+      await this.options.store.updateTurn(turn.id, { ...outcome, finishedAt: new Date() });
+      await this.options.events.publish('claude.response', {
+        projectId,
+        turnId: turn.id,
+        status: outcome.status,
+      });
+    } catch (error) {
+      this.options.logger.error({ err: error, turnId: turn.id }, 'agent turn failed');
+      const message = error instanceof AppError ? error.message : 'The agent failed unexpectedly';
+      await this.options.store
+        .updateTurn(turn.id, {
+          status: 'failed',
+          error: message,
+          usage: live.turn.usage ?? emptyUsage,
+          finishedAt: new Date(),
+        })
+        .catch(() => undefined);
+      emit({ type: 'status', status: 'failed', error: message });
+    }
+  }
+
+  async #thread(projectId: string, threadId: string): Promise<Thread> {
+    const thread = await this.options.store.thread(projectId, threadId);
+    if (!thread) throw new AppError('not_found', 'No such conversation in this project');
+    return thread;
+  }
+
+  async #isAdmin(principal: Principal, projectId: string): Promise<boolean> {
+    const permission = await this.options.permissionOf(principal, projectId);
+    return permission !== null && permissionIncludes(permission, 'admin');
+  }
+}
+
+function titleOf(message: string): string {
+  const line = message.trim().split('\n')[0] ?? '';
+  return line.length > 80 ? `${line.slice(0, 77)}…` : line;
+}
+
+function truncateJson(value: unknown): unknown {
+  const text = JSON.stringify(value) ?? '';
+  return text.length <= 2000 ? value : `${text.slice(0, 2000)}…`;
+}

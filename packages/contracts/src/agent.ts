@@ -1,0 +1,96 @@
+import { z } from 'zod';
+import { IdSchema, IsoDateSchema } from './common.js';
+
+/** `POST /api/projects/:id/chat`: starts a turn; it runs in the background and streams over `/api/ws`. */
+export const ChatBodySchema = z.strictObject({
+  message: z.string().trim().min(1).max(20_000),
+  threadId: IdSchema.optional(),
+});
+export type ChatBody = z.infer<typeof ChatBodySchema>;
+export const ChatStartedSchema = z.object({ turnId: IdSchema, threadId: IdSchema });
+
+export const TurnStatusSchema = z.enum(['running', 'done', 'failed', 'cancelled']);
+export type TurnStatus = z.infer<typeof TurnStatusSchema>;
+
+export const UsageSchema = z.object({
+  inputTokens: z.number().int(),
+  outputTokens: z.number().int(),
+  cacheReadTokens: z.number().int(),
+  cacheWriteTokens: z.number().int(),
+  /** Estimated from the model's list price; 0 when the price is unknown (local models). */
+  costUsd: z.number(),
+});
+export type Usage = z.infer<typeof UsageSchema>;
+
+export const ToolCallSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  input: z.record(z.string(), z.unknown()),
+  /** What the model was told (capped, secrets masked); null while running. */
+  output: z.string().nullable(),
+  isError: z.boolean(),
+  startedAt: IsoDateSchema,
+  finishedAt: IsoDateSchema.nullable(),
+});
+export type ToolCall = z.infer<typeof ToolCallSchema>;
+
+/** `GET /api/projects/:id/chat/turns/:turnId` */
+export const TurnSchema = z.object({
+  id: IdSchema,
+  threadId: IdSchema,
+  projectId: IdSchema,
+  userId: IdSchema,
+  status: TurnStatusSchema,
+  /** The user's message. */
+  message: z.string(),
+  /** The assistant's text, all of it so far. */
+  text: z.string(),
+  toolCalls: z.array(ToolCallSchema),
+  changedFiles: z.array(z.string()),
+  usage: UsageSchema,
+  /** Taken before the turn's first write: rewinding restores it. */
+  checkpointId: z.string().nullable(),
+  error: z.string().nullable(),
+  model: z.string(),
+  createdAt: IsoDateSchema,
+  finishedAt: IsoDateSchema.nullable(),
+});
+export type Turn = z.infer<typeof TurnSchema>;
+export const TurnListSchema = z.array(TurnSchema);
+
+export const ThreadSchema = z.object({
+  id: IdSchema,
+  projectId: IdSchema,
+  title: z.string(),
+  createdAt: IsoDateSchema,
+  updatedAt: IsoDateSchema,
+});
+export type Thread = z.infer<typeof ThreadSchema>;
+export const ThreadListSchema = z.array(ThreadSchema);
+
+/** What a turn streams, in order, as `agent.turn` events on the project socket. */
+export const AgentStreamEventSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('text'), delta: z.string() }),
+  z.object({
+    type: z.literal('tool_call'),
+    id: z.string(),
+    name: z.string(),
+    input: z.record(z.string(), z.unknown()),
+  }),
+  z.object({ type: z.literal('tool_result'), id: z.string(), output: z.string(), isError: z.boolean() }),
+  /** A file the turn wrote, with a unified diff against the file before the turn. */
+  z.object({ type: z.literal('file_changed'), path: z.string(), diff: z.string() }),
+  z.object({ type: z.literal('usage'), usage: UsageSchema }),
+  z.object({ type: z.literal('status'), status: TurnStatusSchema, error: z.string().nullable() }),
+]);
+export type AgentStreamEvent = z.infer<typeof AgentStreamEventSchema>;
+
+/** Whether the server has a model to talk to, for the chat panel to say how to add one. */
+export const AgentStatusSchema = z.object({
+  available: z.boolean(),
+  provider: z.enum(['anthropic', 'openai']).nullable(),
+  model: z.string().nullable(),
+  /** How to make it available, when it is not. */
+  hint: z.string().nullable(),
+});
+export type AgentStatus = z.infer<typeof AgentStatusSchema>;

@@ -1,0 +1,280 @@
+import type { Turn, VaporformEvents } from '@vaporform/contracts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testDatabaseKinds } from '../apps/server/src/testing/testDatabases.js';
+import { startTestServer, type TestServer } from '../apps/server/src/testing/testServer.js';
+import { FakeAnthropicServer, overloaded, reply, text, toolUse } from './fakes/anthropicMessagesServer.js';
+
+const helloRoute = "app.get('/api/hello', (req, res) => {";
+
+/**
+ * Agent turns end to end: the real Anthropic SDK against the protocol fake, the real server, real files and
+ * checkpoints. The model's answers are scripted; everything the agent does with them is real.
+ */
+describe('agent turns', () => {
+  let fake: FakeAnthropicServer;
+  let server: TestServer;
+  let owner: { token: string; userId: string };
+  const events: VaporformEvents['agent.turn'][] = [];
+
+  beforeAll(async () => {
+    fake = await FakeAnthropicServer.start();
+    server = await startTestServer(await testDatabaseKinds()[0]!.open(), {
+      env: {
+        ANTHROPIC_BASE_URL: fake.url,
+        ANTHROPIC_API_KEY: 'sk-test-key',
+        VAPORFORM_AGENT_MAX_ITERATIONS: '3',
+        VAPORFORM_AUTOSTART: 'false',
+      },
+    });
+    server.events.subscribe('agent.turn', (event) => void events.push(event));
+    owner = await server.userWithToken('owner@example.com');
+  }, 60_000);
+
+  afterAll(async () => {
+    await server?.close();
+    await fake?.close();
+  });
+
+  async function project(): Promise<string> {
+    const created = await server.request({
+      method: 'POST',
+      url: '/api/projects',
+      token: owner.token,
+      body: { name: `Agent ${Math.random().toString(36).slice(2, 8)}`, templateId: 'node-express' },
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    return created.json<{ id: string }>().id;
+  }
+
+  async function ask(projectId: string, message: string, token = owner.token) {
+    const started = await server.request({
+      method: 'POST',
+      url: `/api/projects/${projectId}/chat`,
+      token,
+      body: { message },
+    });
+    expect(started.statusCode, started.body).toBe(202);
+    return started.json<{ turnId: string; threadId: string }>();
+  }
+
+  async function finished(projectId: string, turnId: string): Promise<Turn> {
+    for (let attempt = 0; attempt < 200; attempt += 1) {
+      const turn = (
+        await server.request({
+          method: 'GET',
+          url: `/api/projects/${projectId}/chat/turns/${turnId}`,
+          token: owner.token,
+        })
+      ).json<Turn>();
+      if (turn.status !== 'running') return turn;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    throw new Error(`turn ${turnId} still running`);
+  }
+
+  const readFile = async (projectId: string, path: string) =>
+    server.request({ method: 'GET', url: `/api/projects/${projectId}/files/${path}`, token: owner.token });
+
+  it('lands a multi-file change, streams every step, checkpoints first and can be rewound', async () => {
+    const projectId = await project();
+    fake.script([
+      reply([text('Let me look at the app first.'), toolUse('read_file', { path: 'src/app.ts' })]),
+      reply([
+        toolUse('write_file', { path: 'src/auth.ts', content: 'export const requireUser = true;\n' }),
+        toolUse('edit_file', {
+          path: 'src/app.ts',
+          oldText: helloRoute,
+          newText: `// Routes below need a signed-in user.\n  ${helloRoute}`,
+        }),
+      ]),
+      reply([text('Added `src/auth.ts` and marked the protected routes.')]),
+    ]);
+    const { turnId, threadId } = await ask(projectId, 'Add authentication to my app');
+    const turn = await finished(projectId, turnId);
+    expect(turn).toMatchObject({ status: 'done', error: null, changedFiles: ['src/auth.ts', 'src/app.ts'] });
+    expect(turn.text).toBe(
+      'Let me look at the app first.Added `src/auth.ts` and marked the protected routes.',
+    );
+    expect(turn.toolCalls.map((call) => [call.name, call.isError])).toEqual([
+      ['read_file', false],
+      ['write_file', false],
+      ['edit_file', false],
+    ]);
+    expect((await readFile(projectId, 'src/auth.ts')).body).toBe('export const requireUser = true;\n');
+    expect((await readFile(projectId, 'src/app.ts')).body).toContain(
+      '// Routes below need a signed-in user.',
+    );
+
+    // What the model was sent: the cached system prompt and tools, and the file it asked for, numbered.
+    const requests = fake.requests.slice(-3);
+    const first = requests[0]!.body;
+    expect(JSON.stringify(first.system)).toContain('"cache_control"');
+    expect(first.tools?.map((tool) => tool.name).sort()).toEqual([
+      'edit_file',
+      'list_files',
+      'read_file',
+      'read_logs',
+      'run_command',
+      'search',
+      'write_file',
+    ]);
+    expect(JSON.stringify(requests[1]!.body.messages)).toMatch(/tool_result.*export function createApp/);
+
+    // The stream, in order: text, calls and results, the diffs, then done.
+    const mine = events.filter((event) => event.turnId === turnId);
+    expect(mine.map((event) => event.seq)).toEqual(mine.map((_event, index) => index + 1));
+    // Text arrives word by word: one entry per run of deltas.
+    const kinds = mine
+      .map((event) => event.event.type)
+      .filter((kind, index, all) => kind !== 'usage' && !(kind === 'text' && all[index - 1] === 'text'));
+    expect(kinds).toEqual([
+      'text',
+      'tool_call',
+      'tool_result',
+      'tool_call',
+      'tool_result',
+      'tool_call',
+      'tool_result',
+      'text',
+      'file_changed',
+      'file_changed',
+      'status',
+    ]);
+    const diff = mine.find(
+      (event) => event.event.type === 'file_changed' && event.event.path === 'src/app.ts',
+    );
+    expect(diff?.event).toMatchObject({
+      diff: expect.stringContaining('+  // Routes below need a signed-in user.'),
+    });
+
+    // Rewind: the files are back as they were, and the turn is gone from the thread.
+    expect(turn.checkpointId).not.toBeNull();
+    const rewound = await server.request({
+      method: 'POST',
+      url: `/api/projects/${projectId}/chat/turns/${turnId}/rewind`,
+      token: owner.token,
+    });
+    expect(rewound.statusCode, rewound.body).toBe(200);
+    expect((await readFile(projectId, 'src/auth.ts')).statusCode).toBe(404);
+    expect((await readFile(projectId, 'src/app.ts')).body).not.toContain('signed-in user');
+    const turns = await server.request({
+      method: 'GET',
+      url: `/api/projects/${projectId}/chat/threads/${threadId}/turns`,
+      token: owner.token,
+    });
+    expect(turns.json()).toEqual([]);
+  });
+
+  it('tells the model when an edit matches twice, and lands its retry with more context', async () => {
+    const projectId = await project();
+    await server.request({
+      method: 'PUT',
+      url: `/api/projects/${projectId}/files/src/twice.ts`,
+      token: owner.token,
+      headers: { 'content-type': 'text/plain' },
+      body: 'const a = 1;\nlog(a);\nconst b = 2;\nlog(a);\n',
+    });
+    fake.script([
+      reply([toolUse('edit_file', { path: 'src/twice.ts', oldText: 'log(a);', newText: 'log(b);' })]),
+      reply([
+        toolUse('edit_file', {
+          path: 'src/twice.ts',
+          oldText: 'const b = 2;\nlog(a);',
+          newText: 'const b = 2;\nlog(b);',
+        }),
+      ]),
+      reply([text('Fixed the second log.')]),
+    ]);
+    const { turnId } = await ask(projectId, 'The second log should print b');
+    const turn = await finished(projectId, turnId);
+    expect(turn.status).toBe('done');
+    expect(turn.toolCalls.map((call) => call.isError)).toEqual([true, false]);
+    expect(turn.toolCalls[0]!.output).toMatch(/2 (places|matches)|lines? 2\b.*4\b/);
+    expect((await readFile(projectId, 'src/twice.ts')).body).toBe(
+      'const a = 1;\nlog(a);\nconst b = 2;\nlog(b);\n',
+    );
+  });
+
+  it('acts with the asking member’s rights: a reader’s turn cannot write', async () => {
+    const projectId = await project();
+    const reader = await server.userWithToken('reader@example.com');
+    await server.request({
+      method: 'POST',
+      url: `/api/projects/${projectId}/members`,
+      token: owner.token,
+      body: { email: 'reader@example.com', permission: 'read' },
+    });
+    fake.script([
+      reply([toolUse('write_file', { path: 'planted.txt', content: 'x' })]),
+      reply([text('I could not write the file.')]),
+    ]);
+    const { turnId } = await ask(projectId, 'Create planted.txt', reader.token);
+    const turn = await finished(projectId, turnId);
+    expect(turn.toolCalls[0]).toMatchObject({ name: 'write_file', isError: true });
+    expect(turn.toolCalls[0]!.output).toMatch(/read/);
+    expect((await readFile(projectId, 'planted.txt')).statusCode).toBe(404);
+  });
+
+  it('stops a turn that has used its model calls, and says why', async () => {
+    const projectId = await project();
+    fake.script([
+      reply([toolUse('list_files', {})]),
+      reply([toolUse('list_files', { path: 'src' })]),
+      reply([toolUse('list_files', { path: 'public' })]),
+    ]);
+    const { turnId } = await ask(projectId, 'Look around forever');
+    const turn = await finished(projectId, turnId);
+    expect(turn).toMatchObject({ status: 'failed', error: expect.stringMatching(/3 model calls/) });
+    expect(turn.toolCalls).toHaveLength(3);
+  });
+
+  it('retries an overloaded API and carries on', async () => {
+    const projectId = await project();
+    fake.script([overloaded(), reply([text('Done after a retry.')])]);
+    const turn = await finished(projectId, (await ask(projectId, 'Say something')).turnId);
+    expect(turn).toMatchObject({ status: 'done', text: 'Done after a retry.' });
+  });
+
+  it('stops mid-stream when cancelled, writing nothing', async () => {
+    const projectId = await project();
+    fake.script([
+      reply(
+        [
+          text('Thinking about it at length before writing anything at all.'),
+          toolUse('write_file', { path: 'late.txt', content: 'x' }),
+        ],
+        {
+          delayMs: 150,
+        },
+      ),
+    ]);
+    const { turnId } = await ask(projectId, 'Write late.txt slowly');
+    for (let attempt = 0; attempt < 100 && !events.some((event) => event.turnId === turnId); attempt += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    const cancelled = await server.request({
+      method: 'POST',
+      url: `/api/projects/${projectId}/chat/turns/${turnId}/cancel`,
+      token: owner.token,
+    });
+    expect(cancelled.statusCode, cancelled.body).toBe(200);
+    expect(cancelled.json<Turn>().status).toBe('cancelled');
+    expect((await readFile(projectId, 'late.txt')).statusCode).toBe(404);
+    // The SDK's connection was closed, not left to stream into the void.
+    await expect.poll(() => fake.requests.at(-1)?.clientClosedEarly, { timeout: 2_000 }).toBe(true);
+  });
+
+  it('answers one turn at a time per project', async () => {
+    const projectId = await project();
+    fake.script([reply([text('Slow answer, word by word.')], { delayMs: 100 })]);
+    const first = await ask(projectId, 'First');
+    const second = await server.request({
+      method: 'POST',
+      url: `/api/projects/${projectId}/chat`,
+      token: owner.token,
+      body: { message: 'Second' },
+    });
+    expect(second.statusCode).toBe(409);
+    await finished(projectId, first.turnId);
+  });
+});
