@@ -2,7 +2,6 @@ import { spawn } from 'node:child_process';
 import { randomInt, randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, realpath, rm, symlink, writeFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -53,15 +52,6 @@ async function readAll(stream: AsyncIterable<LogLine>): Promise<LogLine[]> {
   for await (const line of stream) lines.push(line);
   return lines;
 }
-
-const hasNodePty = (() => {
-  try {
-    createRequire(import.meta.url).resolve('node-pty');
-    return true;
-  } catch {
-    return false;
-  }
-})();
 
 /** Serves its `PORT` on 127.0.0.1, answering with that port. */
 const httpServer = [
@@ -513,14 +503,6 @@ describe('LocalRuntime', { timeout: 30_000 }, () => {
       neighbour.kill('SIGKILL');
       orphan.kill('SIGKILL');
     }
-  });
-
-  it.skipIf(hasNodePty)('says that terminals need node-pty when it is not installed', async () => {
-    const { id } = await running();
-    await expect(runtime.openTty(id, ['sh'], { cols: 80, rows: 24 })).rejects.toMatchObject({
-      code: 'unavailable',
-      message: expect.stringContaining('node-pty'),
-    });
   });
 
   it('kills every process when the runtime is disposed and refuses work afterwards', async () => {

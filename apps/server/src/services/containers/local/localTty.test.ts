@@ -1,6 +1,5 @@
 import { randomInt, randomUUID } from 'node:crypto';
 import { mkdtemp, readdir, readFile, realpath, rm } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -22,16 +21,6 @@ async function eventually<T>(
   }
   throw new Error(`timed out waiting for ${what} (last: ${JSON.stringify(last)})`);
 }
-
-// node-pty is a native module: where it is missing, localRuntime.test.ts checks the error instead.
-const hasNodePty = (() => {
-  try {
-    createRequire(import.meta.url).resolve('node-pty');
-    return true;
-  } catch {
-    return false;
-  }
-})();
 
 /** Collects what the terminal prints; `waitFor` resolves once the output holds the text or pattern. */
 function collect(session: TtySession): { waitFor: (wanted: RegExp | string) => Promise<void> } {
@@ -65,7 +54,8 @@ async function sleepers(seconds: string): Promise<number[]> {
   return found;
 }
 
-describe.skipIf(!hasNodePty)('LocalRuntime terminals (node-pty)', { timeout: 30_000 }, () => {
+// node-pty is a devDependency (npm install builds it), so these always run.
+describe('LocalRuntime terminals (node-pty)', { timeout: 30_000 }, () => {
   const runtime = new LocalRuntime({ useBubblewrap: false, execTimeoutMs: 10_000, stopTimeoutSeconds: 2 });
   const temporary: string[] = [];
 
