@@ -93,7 +93,7 @@ describe('agent turns', () => {
     const turn = await finished(projectId, turnId);
     expect(turn).toMatchObject({ status: 'done', error: null, changedFiles: ['src/auth.ts', 'src/app.ts'] });
     expect(turn.text).toBe(
-      'Let me look at the app first.Added `src/auth.ts` and marked the protected routes.',
+      'Let me look at the app first.\n\nAdded `src/auth.ts` and marked the protected routes.',
     );
     expect(turn.toolCalls.map((call) => [call.name, call.isError])).toEqual([
       ['read_file', false],

@@ -3,11 +3,10 @@ import {
   splitAtOddPlaces,
   splitWords,
   SseWriter,
-  startJsonServer,
   type Exchange,
   type RecordedRequest,
-  type RunningHttpServer,
 } from './fakeHttp.js';
+import { ScriptedApiServer, type ApiDialect, type ScriptedApiOptions } from './scriptedApiServer.js';
 
 /**
  * A fake of the Anthropic Messages API (`POST /v1/messages`), faithful to the wire format: JSON or SSE
@@ -157,102 +156,69 @@ export function unauthorized(): ScriptedFailure {
 
 // ---- server ---------------------------------------------------------------------------------------------
 
-export interface FakeAnthropicOptions {
-  /** When set, requests must carry it (`x-api-key` or `Authorization: Bearer`), else 401 — no script consumed. */
-  apiKey?: string;
-  /** Pause before each SSE frame, in ms (default 0). */
-  delayMs?: number;
-  /** Reject malformed requests with 400 the way the API does (default true). */
-  validate?: boolean;
-}
+export type FakeAnthropicOptions = ScriptedApiOptions;
 
-export class FakeAnthropicServer {
-  /** Everything that reached the server, in order (also requests answered with an error). */
-  readonly requests: RecordedMessagesRequest[] = [];
-  private readonly queue: ScriptedResponse[] = [];
+export class FakeAnthropicServer extends ScriptedApiServer<
+  MessagesRequestBody,
+  ScriptedMessage,
+  ScriptedFailure
+> {
   private messageCount = 0;
 
-  private http!: RunningHttpServer;
+  private constructor(options: FakeAnthropicOptions) {
+    super(options, messagesApi);
+  }
 
-  private constructor(private readonly options: FakeAnthropicOptions) {}
-
-  static async start(options: FakeAnthropicOptions = {}): Promise<FakeAnthropicServer> {
-    const fake = new FakeAnthropicServer(options);
-    fake.http = await startJsonServer(fake.requests, (exchange) => fake.handle(exchange));
-    return fake;
+  static start(options: FakeAnthropicOptions = {}): Promise<FakeAnthropicServer> {
+    return new FakeAnthropicServer(options).listen();
   }
 
   /** The base URL to give the SDK (`baseURL`) or `ANTHROPIC_BASE_URL`. */
   get url(): string {
-    return this.http.origin;
+    return this.origin;
   }
 
-  /** Appends responses; each request to `/v1/messages` takes the next one. */
-  script(responses: ScriptedResponse[]): void {
-    this.queue.push(...responses);
-  }
-
-  /** Scripted responses not yet served. */
-  get pending(): number {
-    return this.queue.length;
-  }
-
-  close(): Promise<void> {
-    return this.http.close();
-  }
-
-  private async handle(exchange: Exchange<MessagesRequestBody>): Promise<void> {
-    const { req, res, record } = exchange;
-    const requestId = `req_fake${String(record.index).padStart(6, '0')}`;
-    const fail = (status: number, type: string, message: string, headers: Record<string, string> = {}) =>
-      sendJson(
-        res,
-        status,
-        { type: 'error', error: { type, message }, request_id: requestId },
-        { 'request-id': requestId, ...headers },
-      );
-
-    const path = record.path.split('?')[0];
-    if (path !== '/v1/messages') return fail(404, 'not_found_error', 'Not Found');
-    if (req.method !== 'POST') return fail(405, 'invalid_request_error', `Method ${req.method} not allowed`);
-    if (this.options.apiKey !== undefined) {
-      const key = req.headers['x-api-key'] ?? req.headers.authorization?.replace(/^Bearer /, '');
-      if (key !== this.options.apiKey) return fail(401, 'authentication_error', 'invalid x-api-key');
-    }
-    const body = record.body;
-    if (body === undefined || typeof body !== 'object' || body === null) {
-      return fail(400, 'invalid_request_error', 'There was an error parsing the body of your request.');
-    }
-    if (this.options.validate !== false) {
-      const problem = validateRequest(body);
-      if (problem) return fail(400, 'invalid_request_error', problem);
-    }
-
-    const scripted = this.queue.shift();
-    if (!scripted) {
-      return fail(
-        400,
-        'invalid_request_error',
-        `anthropic fake: no scripted response left for request #${record.index}`,
-      );
-    }
-    if (scripted.type === 'failure') {
-      return fail(scripted.status, scripted.errorType, scripted.message, scripted.headers);
-    }
-
+  protected async respond(
+    exchange: Exchange<MessagesRequestBody>,
+    scripted: ScriptedMessage,
+    body: MessagesRequestBody,
+  ): Promise<void> {
     this.messageCount += 1;
     const message = buildMessage(scripted, body, `msg_fake${String(this.messageCount).padStart(6, '0')}`);
+    const requestId = requestIdOf(exchange.record);
     if (body.stream !== true) {
-      return sendJson(res, 200, message, { 'request-id': requestId });
+      return sendJson(exchange.res, 200, message, { 'request-id': requestId });
     }
-    await streamMessage(
-      exchange,
-      scripted,
-      message,
-      requestId,
-      scripted.delayMs ?? this.options.delayMs ?? 0,
-    );
+    await streamMessage(exchange, scripted, message, requestId, this.delayOf(scripted));
   }
+}
+
+const messagesApi: ApiDialect<MessagesRequestBody> = {
+  endpoint: '/v1/messages',
+  name: 'anthropic',
+  unparsableBody: 'There was an error parsing the body of your request.',
+  notFound: () => ({ status: 404, errorType: 'not_found_error', message: 'Not Found' }),
+  // The API takes the key as `x-api-key` or `Authorization: Bearer`.
+  keyRefusal(req, apiKey) {
+    const key = req.headers['x-api-key'] ?? req.headers.authorization?.replace(/^Bearer /, '');
+    return key === apiKey
+      ? null
+      : { status: 401, errorType: 'authentication_error', message: 'invalid x-api-key' };
+  },
+  validate: validateRequest,
+  sendError({ res, record }, { status, errorType, message, headers }) {
+    const requestId = requestIdOf(record);
+    sendJson(
+      res,
+      status,
+      { type: 'error', error: { type: errorType, message }, request_id: requestId },
+      { 'request-id': requestId, ...headers },
+    );
+  },
+};
+
+function requestIdOf(record: RecordedMessagesRequest): string {
+  return `req_fake${String(record.index).padStart(6, '0')}`;
 }
 
 interface WireMessage {
@@ -300,14 +266,7 @@ async function streamMessage(
   requestId: string,
   delayMs: number,
 ): Promise<void> {
-  exchange.res.writeHead(200, {
-    'content-type': 'text/event-stream; charset=utf-8',
-    'cache-control': 'no-cache',
-    connection: 'keep-alive',
-    'request-id': requestId,
-  });
-  exchange.res.flushHeaders();
-  const sse = new SseWriter(exchange, delayMs);
+  const sse = SseWriter.open(exchange, delayMs, { connection: 'keep-alive', 'request-id': requestId });
   const { usage } = message;
   const started = await sse.event('message_start', {
     type: 'message_start',

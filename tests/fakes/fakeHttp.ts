@@ -127,6 +127,17 @@ export class SseWriter {
     private readonly delayMs: number,
   ) {}
 
+  /** Answers 200 with an event stream, headers sent at once as the APIs do, and returns its writer. */
+  static open(exchange: Exchange<unknown>, delayMs: number, headers: Record<string, string> = {}): SseWriter {
+    exchange.res.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-cache',
+      ...headers,
+    });
+    exchange.res.flushHeaders();
+    return new SseWriter(exchange, delayMs);
+  }
+
   /** Writes one frame; false when the client has gone away. */
   async frame(text: string): Promise<boolean> {
     if (this.delayMs > 0) await sleep(this.delayMs);

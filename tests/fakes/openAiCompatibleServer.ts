@@ -3,11 +3,15 @@ import {
   splitAtOddPlaces,
   splitWords,
   SseWriter,
-  startJsonServer,
   type Exchange,
   type RecordedRequest,
-  type RunningHttpServer,
 } from './fakeHttp.js';
+import {
+  ScriptedApiServer,
+  type ApiDialect,
+  type ScriptedApiOptions,
+  type ScriptedError,
+} from './scriptedApiServer.js';
 
 /**
  * A fake OpenAI-compatible chat completions server (`POST /v1/chat/completions`), as OpenAI, Ollama, vLLM and LM
@@ -53,14 +57,7 @@ export interface ScriptedCompletion {
   hangAfterChunks?: number;
 }
 
-export interface ScriptedFailure {
-  type: 'failure';
-  status: number;
-  message: string;
-  errorType?: string;
-  code?: string | null;
-  headers?: Record<string, string>;
-}
+export type ScriptedFailure = ScriptedError;
 
 export type ScriptedResponse = ScriptedCompletion | ScriptedFailure;
 
@@ -142,87 +139,30 @@ export function serverError(): ScriptedFailure {
 
 // ---- server ---------------------------------------------------------------------------------------------
 
-export interface FakeOpenAiOptions {
-  /**
-   * When set, requests must carry `Authorization: Bearer <apiKey>`, else 401 — and, like OpenAI, the 401 message
-   * quotes the key that was sent (providers must not pass it on).
-   */
-  apiKey?: string;
-  delayMs?: number;
-  /** Reject message sequences OpenAI rejects (tool messages without a matching tool call, …); default true. */
-  validate?: boolean;
-}
+export type FakeOpenAiOptions = ScriptedApiOptions;
 
-export class FakeOpenAiServer {
-  readonly requests: RecordedChatRequest[] = [];
-  private readonly queue: ScriptedResponse[] = [];
-  private http!: RunningHttpServer;
+export class FakeOpenAiServer extends ScriptedApiServer<ChatRequestBody, ScriptedCompletion> {
   private completions = 0;
 
-  private constructor(private readonly options: FakeOpenAiOptions) {}
+  private constructor(options: FakeOpenAiOptions) {
+    super(options, chatCompletionsApi);
+  }
 
-  static async start(options: FakeOpenAiOptions = {}): Promise<FakeOpenAiServer> {
-    const fake = new FakeOpenAiServer(options);
-    fake.http = await startJsonServer(fake.requests, (exchange) => fake.handle(exchange));
-    return fake;
+  static start(options: FakeOpenAiOptions = {}): Promise<FakeOpenAiServer> {
+    return new FakeOpenAiServer(options).listen();
   }
 
   /** `http://127.0.0.1:<port>/v1` — the SDK's `baseURL`, or `OPENAI_BASE_URL`. */
   get baseUrl(): string {
-    return `${this.http.origin}/v1`;
+    return `${this.origin}/v1`;
   }
 
-  script(responses: ScriptedResponse[]): void {
-    this.queue.push(...responses);
-  }
-
-  get pending(): number {
-    return this.queue.length;
-  }
-
-  close(): Promise<void> {
-    return this.http.close();
-  }
-
-  private async handle(exchange: Exchange<ChatRequestBody>): Promise<void> {
-    const { req, res, record } = exchange;
-    const fail = (
-      status: number,
-      message: string,
-      type = 'invalid_request_error',
-      code: string | null = null,
-      headers: Record<string, string> = {},
-    ) => sendJson(res, status, { error: { message, type, param: null, code } }, headers);
-
-    const path = record.path.split('?')[0];
-    if (path !== '/v1/chat/completions') return fail(404, `Invalid URL (${req.method} ${record.path})`);
-    if (req.method !== 'POST') return fail(405, `Method ${req.method} not allowed`);
-    if (this.options.apiKey !== undefined) {
-      const sent = req.headers.authorization?.replace(/^Bearer /, '') ?? '';
-      if (sent !== this.options.apiKey) {
-        return fail(401, `Incorrect API key provided: ${sent}.`, 'invalid_request_error', 'invalid_api_key');
-      }
-    }
-    const body = record.body;
-    if (body === undefined || typeof body !== 'object' || body === null) {
-      return fail(400, 'We could not parse the JSON body of your request.');
-    }
-    if (this.options.validate !== false) {
-      const problem = validateRequest(body);
-      if (problem) return fail(400, problem);
-    }
-    const scripted = this.queue.shift();
-    if (!scripted) return fail(400, `openai fake: no scripted response left for request #${record.index}`);
-    if (scripted.type === 'failure') {
-      return fail(
-        scripted.status,
-        scripted.message,
-        scripted.errorType ?? 'invalid_request_error',
-        scripted.code ?? null,
-        scripted.headers,
-      );
-    }
-
+  protected async respond(
+    exchange: Exchange<ChatRequestBody>,
+    scripted: ScriptedCompletion,
+    body: ChatRequestBody,
+  ): Promise<void> {
+    const { res } = exchange;
     this.completions += 1;
     const id = `chatcmpl-fake${String(this.completions).padStart(6, '0')}`;
     const model = scripted.model ?? body.model;
@@ -274,9 +214,7 @@ export class FakeOpenAiServer {
       });
     }
 
-    res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' });
-    res.flushHeaders();
-    const sse = new SseWriter(exchange, scripted.delayMs ?? this.options.delayMs ?? 0);
+    const sse = SseWriter.open(exchange, this.delayOf(scripted));
     const includeUsage = body.stream_options?.include_usage === true;
     const chunk = (delta: Record<string, unknown>, finish: string | null = null) => ({
       id,
@@ -346,6 +284,25 @@ export class FakeOpenAiServer {
     if (await sse.event(null, '[DONE]')) sse.end();
   }
 }
+
+const chatCompletionsApi: ApiDialect<ChatRequestBody> = {
+  endpoint: '/v1/chat/completions',
+  name: 'openai',
+  unparsableBody: 'We could not parse the JSON body of your request.',
+  notFound: ({ req, record }) => ({ status: 404, message: `Invalid URL (${req.method} ${record.path})` }),
+  // The key goes in `Authorization: Bearer`; like OpenAI, the 401 quotes the key that was sent (providers must
+  // not pass it on).
+  keyRefusal(req, apiKey) {
+    const sent = req.headers.authorization?.replace(/^Bearer /, '') ?? '';
+    return sent === apiKey
+      ? null
+      : { status: 401, message: `Incorrect API key provided: ${sent}.`, code: 'invalid_api_key' };
+  },
+  validate: validateRequest,
+  sendError({ res }, { status, message, errorType, code, headers }) {
+    sendJson(res, status, { error: { message, type: errorType, param: null, code: code ?? null } }, headers);
+  },
+};
 
 /** The message-order checks of the real API, with its wording. */
 function validateRequest(body: ChatRequestBody): string | null {

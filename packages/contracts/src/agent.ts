@@ -54,6 +54,8 @@ export const TurnSchema = z.object({
   model: z.string(),
   createdAt: IsoDateSchema,
   finishedAt: IsoDateSchema.nullable(),
+  /** While it runs: the last `agent.turn` event's `seq` this answer includes, so a client can skip those. */
+  lastSeq: z.number().int().optional(),
 });
 export type Turn = z.infer<typeof TurnSchema>;
 export const TurnListSchema = z.array(TurnSchema);

@@ -2,7 +2,7 @@ import type { AgentStreamEvent, ToolCall, Turn, Usage } from '@vaporform/contrac
 import { createTwoFilesPatch } from 'diff';
 import { AppError } from '../../platform/errors/AppError.js';
 import type { LlmContent, LlmMessage, LlmProvider, LlmToolSpec, LlmUsage } from './providers/llmProvider.js';
-import type { AgentTool, ToolContext } from './tools/agentTool.js';
+import type { AgentTool, RunTool, ToolContext } from './tools/agentTool.js';
 
 export interface TurnLimits {
   /** Model calls per turn: each tool round trip is one. */
@@ -14,11 +14,7 @@ export interface TurnRunOptions {
   provider: LlmProvider;
   tools: readonly AgentTool[];
   toolSpecs: LlmToolSpec[];
-  runTool: (
-    name: string,
-    input: unknown,
-    context: ToolContext,
-  ) => Promise<{ output: string; isError: boolean }>;
+  runTool: RunTool;
   system: string;
   history: LlmMessage[];
   message: string;
@@ -82,6 +78,7 @@ export async function runTurn(options: TurnRunOptions): Promise<TurnOutcome> {
           outcome('failed', `Stopped after ${options.limits.maxIterations} model calls without finishing`),
         );
       }
+      let answering = false;
       const response = await options.provider.complete(
         {
           system: options.system,
@@ -91,10 +88,12 @@ export async function runTurn(options: TurnRunOptions): Promise<TurnOutcome> {
           signal: options.signal,
         },
         (event) => {
-          if (event.type === 'text') {
-            text += event.delta;
-            options.emit({ type: 'text', delta: event.delta });
-          }
+          if (event.type !== 'text') return;
+          // Each model call's text is a paragraph of its own, not glued to the previous call's last word.
+          const delta = !answering && text.length > 0 ? `\n\n${event.delta}` : event.delta;
+          answering = true;
+          text += delta;
+          options.emit({ type: 'text', delta });
         },
       );
       addUsage(usage, response.usage);
@@ -124,17 +123,12 @@ export async function runTurn(options: TurnRunOptions): Promise<TurnOutcome> {
         };
         toolCalls.push(record);
         options.emit({ type: 'tool_call', id: call.id, name: call.name, input: call.input });
-        const result = await options.runTool(call.name, call.input, context);
-        record.output = result.output;
-        record.isError = result.isError;
+        const { output, isError = false } = await options.runTool(call.name, call.input, context);
+        record.output = output;
+        record.isError = isError;
         record.finishedAt = new Date().toISOString();
-        options.emit({ type: 'tool_result', id: call.id, output: result.output, isError: result.isError });
-        results.push({
-          type: 'tool_result',
-          toolUseId: call.id,
-          content: result.output,
-          isError: result.isError,
-        });
+        options.emit({ type: 'tool_result', id: call.id, output, isError });
+        results.push({ type: 'tool_result', toolUseId: call.id, content: output, isError });
       }
     }
   } catch (error) {

@@ -21,7 +21,7 @@ import { runTurn, type TurnLimits } from './agentTurn.js';
 import type { LlmProvider, LlmToolSpec } from './providers/llmProvider.js';
 import { emptyUsage, type AgentStore } from './store.js';
 import { systemPrompt } from './systemPrompt.js';
-import type { AgentTool, ToolContext } from './tools/agentTool.js';
+import type { AgentTool, RunTool } from './tools/agentTool.js';
 import { createToolContext } from './toolContext.js';
 
 export interface AgentServiceOptions {
@@ -33,12 +33,7 @@ export interface AgentServiceOptions {
   hint: string | null;
   tools: readonly AgentTool[];
   toolSpecs: LlmToolSpec[];
-  runTool: (
-    name: string,
-    input: unknown,
-    context: ToolContext,
-    permission: ProjectPermission,
-  ) => Promise<{ output: string; isError?: boolean }>;
+  runTool: RunTool<[permission: ProjectPermission]>;
   files: FilesService;
   containers: ContainersService;
   checkpoints: CheckpointService;
@@ -111,7 +106,7 @@ export class AgentService {
   /** The turn as it is now: live while it runs in this process, from the database otherwise. */
   async turn(projectId: string, turnId: string): Promise<Turn> {
     const live = this.#live.get(turnId);
-    if (live?.turn.projectId === projectId) return structuredClone(live.turn);
+    if (live?.turn.projectId === projectId) return { ...structuredClone(live.turn), lastSeq: live.seq };
     const stored = await this.options.store.turn(projectId, turnId);
     if (!stored) throw new AppError('not_found', 'No such turn in this project');
     const { seq: _seq, ...turn } = stored;
@@ -194,6 +189,16 @@ export class AgentService {
     const { projectId } = turn;
     const emit = (event: AgentStreamEvent) => {
       if (event.type === 'text') live.turn.text += event.delta;
+      if (event.type === 'status') {
+        Object.assign(live.turn, {
+          status: event.status,
+          error: event.error,
+          finishedAt: new Date().toISOString(),
+        });
+      }
+      if (event.type === 'file_changed' && !live.turn.changedFiles.includes(event.path)) {
+        live.turn.changedFiles.push(event.path);
+      }
       if (event.type === 'usage') live.turn.usage = event.usage;
       if (event.type === 'tool_call') {
         const { id, name, input } = event;

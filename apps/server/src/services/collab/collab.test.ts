@@ -3,26 +3,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { testDatabaseKinds } from '../../testing/testDatabases.js';
 import { startTestServer, type TestServer } from '../../testing/testServer.js';
+import { TestSocketClient } from '../../testing/testSocketClient.js';
 
 /** A project socket as a browser tab holds it: every server message parsed and kept in order. */
-class SocketClient {
+class SocketClient extends TestSocketClient {
   readonly messages: ProjectSocketServerMessage[] = [];
-  readonly opened: Promise<void>;
-  readonly closed: Promise<{ code: number; reason: string }>;
 
-  constructor(readonly socket: WebSocket) {
+  constructor(socket: WebSocket) {
+    super(socket);
     socket.on('message', (data: Buffer) => {
       this.messages.push(JSON.parse(data.toString('utf8')) as ProjectSocketServerMessage);
-    });
-    this.closed = new Promise((resolve) =>
-      socket.once('close', (code, reason) => resolve({ code, reason: reason.toString() })),
-    );
-    this.opened = new Promise((resolve, reject) => {
-      socket.once('open', () => resolve());
-      socket.once('error', reject);
-      socket.once('unexpected-response', (_request, response) =>
-        reject(new Error(`handshake refused with ${response.statusCode}`)),
-      );
     });
   }
 

@@ -1,10 +1,9 @@
-import { once } from 'node:events';
-import type { AddressInfo } from 'node:net';
 import type { ProjectPermission, ProjectSocketServerMessage } from '@vaporform/contracts';
 import { afterEach, describe, expect, it } from 'vitest';
-import { WebSocket, WebSocketServer } from 'ws';
+import { WebSocket } from 'ws';
 import { InProcessEventBus } from '../../platform/events/InProcessEventBus.js';
 import type { Principal } from '../../platform/http/policy.js';
+import { socketPair } from '../../testing/socketPair.js';
 import { ProjectSocketService, type ProjectSocketServiceOptions } from './projectSocketService.js';
 
 const alice: Principal = {
@@ -53,22 +52,11 @@ describe('ProjectSocketService', () => {
   }
 
   /** A connected pair: the server end for the service, the client end with its messages collected. */
-  async function socketPair() {
-    const wss = new WebSocketServer({ port: 0, host: '127.0.0.1' });
-    await once(wss, 'listening');
-    cleanups.push(
-      () =>
-        new Promise<void>((resolve) => {
-          for (const socket of wss.clients) socket.terminate();
-          wss.close(() => resolve());
-        }),
-    );
-    const client = new WebSocket(`ws://127.0.0.1:${(wss.address() as AddressInfo).port}`);
+  async function connectedPair() {
+    const { server, client } = await socketPair(cleanups);
     const messages: ProjectSocketServerMessage[] = [];
     client.on('message', (data: Buffer) => messages.push(JSON.parse(data.toString()) as never));
     const closed = new Promise<number>((resolve) => client.once('close', (code) => resolve(code)));
-    const [server] = (await once(wss, 'connection')) as [WebSocket];
-    await once(client, 'open');
     const waitFor = async (count: number) => {
       for (let waited = 0; messages.length < count; waited += 10) {
         if (waited > 3_000) throw new Error(`only ${JSON.stringify(messages)}`);
@@ -80,10 +68,21 @@ describe('ProjectSocketService', () => {
     return { server, client, messages, closed, waitFor, send };
   }
 
+  /** Alice's socket on a service of its own, subscribed to project A (with read access) and told so. */
+  async function subscribedToA(options: Partial<ProjectSocketServiceOptions> = {}) {
+    const grants = new Grants();
+    const { sockets, events } = service(grants, options);
+    const pair = await connectedPair();
+    sockets.connect(pair.server, alice);
+    pair.send({ type: 'subscribe', projectId: projectA });
+    await pair.waitFor(1);
+    return { grants, sockets, events, pair };
+  }
+
   it('caps the subscriptions of one socket and the sockets of one user', async () => {
     const grants = new Grants();
     const { sockets } = service(grants, { maxSubscriptionsPerSocket: 2, maxSocketsPerUser: 1 });
-    const first = await socketPair();
+    const first = await connectedPair();
     sockets.connect(first.server, alice);
     for (const projectId of [projectA, projectB, projectC]) first.send({ type: 'subscribe', projectId });
     expect(await first.waitFor(3)).toEqual([
@@ -93,19 +92,14 @@ describe('ProjectSocketService', () => {
     ]);
     expect(grants.watches).toBe(2);
 
-    const second = await socketPair();
+    const second = await connectedPair();
     sockets.connect(second.server, alice);
     expect(await second.closed).toBe(4429);
     expect(sockets.size).toBe(1);
   });
 
   it('ends a subscription on the next sweep once access is gone, without any event', async () => {
-    const grants = new Grants();
-    const { sockets } = service(grants, { sweepMs: 50 });
-    const pair = await socketPair();
-    sockets.connect(pair.server, alice);
-    pair.send({ type: 'subscribe', projectId: projectA });
-    await pair.waitFor(1);
+    const { grants, pair } = await subscribedToA({ sweepMs: 50 });
     grants.permissions.set(projectA, 'execute');
     expect((await pair.waitFor(2))[1]).toEqual({
       type: 'subscribed',
@@ -122,12 +116,7 @@ describe('ProjectSocketService', () => {
   });
 
   it('closes the socket with 4401 when its credential ends, releasing what it held', async () => {
-    const grants = new Grants();
-    const { sockets } = service(grants, { sweepMs: 50 });
-    const pair = await socketPair();
-    sockets.connect(pair.server, alice);
-    pair.send({ type: 'subscribe', projectId: projectA });
-    await pair.waitFor(1);
+    const { grants, sockets, pair } = await subscribedToA({ sweepMs: 50 });
     grants.credentialActive = false;
     expect(await pair.closed).toBe(4401);
     expect(sockets.size).toBe(0);
@@ -135,12 +124,7 @@ describe('ProjectSocketService', () => {
   });
 
   it('drops a socket that stopped reading instead of buffering for it', async () => {
-    const grants = new Grants();
-    const { sockets, events } = service(grants, { maxBufferedBytes: 1024 });
-    const pair = await socketPair();
-    sockets.connect(pair.server, alice);
-    pair.send({ type: 'subscribe', projectId: projectA });
-    await pair.waitFor(1);
+    const { events, pair } = await subscribedToA({ maxBufferedBytes: 1024 });
     // The client stops reading: what the server sends piles up in its socket buffer.
     pair.client.pause();
     const path = 'x'.repeat(64 * 1024);
@@ -153,12 +137,7 @@ describe('ProjectSocketService', () => {
   });
 
   it('closes every socket with 1001 and lets go of every watch on shutdown', async () => {
-    const grants = new Grants();
-    const { sockets } = service(grants);
-    const pair = await socketPair();
-    sockets.connect(pair.server, alice);
-    pair.send({ type: 'subscribe', projectId: projectA });
-    await pair.waitFor(1);
+    const { grants, sockets, pair } = await subscribedToA();
     expect(grants.watches).toBe(1);
     await sockets.dispose();
     expect(grants.watches).toBe(0);

@@ -5,30 +5,20 @@ import { testDatabaseKinds } from '../../testing/testDatabases.js';
 import { startTestServer, type TestServer } from '../../testing/testServer.js';
 import { DockerRuntime, stackImageTag } from '../containers/index.js';
 import { describeWithDocker, runtimeImagesUnavailableReason } from '../../testing/dockerAvailability.js';
+import { TestSocketClient } from '../../testing/testSocketClient.js';
 
 const unavailable = await runtimeImagesUnavailableReason([stackImageTag('python')]);
 
 /** A terminal socket as a browser tab would hold it: output collected, text frames parsed. */
-class TerminalClient {
+class TerminalClient extends TestSocketClient {
   output = '';
   readonly messages: Record<string, unknown>[] = [];
-  readonly closed: Promise<{ code: number; reason: string }>;
-  readonly opened: Promise<void>;
 
-  constructor(readonly socket: WebSocket) {
+  constructor(socket: WebSocket) {
+    super(socket);
     socket.on('message', (data: Buffer, isBinary: boolean) => {
       if (isBinary) this.output += data.toString('utf8');
       else this.messages.push(JSON.parse(data.toString('utf8')) as Record<string, unknown>);
-    });
-    this.closed = new Promise((resolve) =>
-      socket.once('close', (code, reason) => resolve({ code, reason: reason.toString() })),
-    );
-    this.opened = new Promise((resolve, reject) => {
-      socket.once('open', () => resolve());
-      socket.once('error', reject);
-      socket.once('unexpected-response', (_request, response) =>
-        reject(new Error(`handshake refused with ${response.statusCode}`)),
-      );
     });
   }
 

@@ -1,9 +1,8 @@
 import { once } from 'node:events';
-import type { AddressInfo } from 'node:net';
 import { PassThrough } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
-import { WebSocket, WebSocketServer } from 'ws';
 import type { Principal } from '../../platform/http/policy.js';
+import { socketPair } from '../../testing/socketPair.js';
 import type { TtySession } from '../containers/index.js';
 import { TerminalService } from './terminalService.js';
 
@@ -32,22 +31,6 @@ describe('TerminalService', () => {
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
   });
 
-  async function socketPair(): Promise<{ server: WebSocket; client: WebSocket }> {
-    const wss = new WebSocketServer({ port: 0, host: '127.0.0.1' });
-    await once(wss, 'listening');
-    cleanups.push(
-      () =>
-        new Promise<void>((resolve) => {
-          for (const socket of wss.clients) socket.terminate();
-          wss.close(() => resolve());
-        }),
-    );
-    const client = new WebSocket(`ws://127.0.0.1:${(wss.address() as AddressInfo).port}`);
-    const [server] = (await once(wss, 'connection')) as [WebSocket];
-    await once(client, 'open');
-    return { server, client };
-  }
-
   it('ends a terminal nobody typed in or read from for the idle time', async () => {
     const tty = echoTty();
     const service = new TerminalService({
@@ -58,7 +41,7 @@ describe('TerminalService', () => {
       sweepMs: 50,
     });
     cleanups.push(() => service.dispose());
-    const { server, client } = await socketPair();
+    const { server, client } = await socketPair(cleanups);
     const closed = once(client, 'close');
     await service.connect(server, { projectId: 'p', principal, terminalId: 't', cols: 80, rows: 24 });
     const [code] = (await closed) as [number];
@@ -76,10 +59,10 @@ describe('TerminalService', () => {
     });
     cleanups.push(() => service.dispose());
     for (const terminalId of ['a', 'b']) {
-      const { server } = await socketPair();
+      const { server } = await socketPair(cleanups);
       await service.connect(server, { projectId: 'p', principal, terminalId, cols: 80, rows: 24 });
     }
-    const { server } = await socketPair();
+    const { server } = await socketPair(cleanups);
     await expect(
       service.connect(server, { projectId: 'p', principal, terminalId: 'c', cols: 80, rows: 24 }),
     ).rejects.toThrow(/At most 2 terminals/);

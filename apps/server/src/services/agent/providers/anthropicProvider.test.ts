@@ -9,17 +9,15 @@ import {
   toolUse,
 } from '../../../../../../tests/fakes/anthropicMessagesServer.js';
 import { AppError } from '../../../platform/errors/AppError.js';
+import { rejection } from '../../../testing/rejection.js';
 import { AnthropicProvider, anthropicPrice, defaultAnthropicModel } from './anthropicProvider.js';
 import type { LlmRequest, LlmStreamEvent, LlmToolSpec } from './llmProvider.js';
+import { llmRequest, readFileSpec } from './testing/llmRequest.js';
 
 const key = 'sk-ant-test-0123456789abcdef';
 
 const tools: LlmToolSpec[] = [
-  {
-    name: 'read_file',
-    description: 'Read a file',
-    inputSchema: { type: 'object', properties: { path: { type: 'string' } }, required: ['path'] },
-  },
+  readFileSpec,
   {
     name: 'write_file',
     description: 'Write a file',
@@ -31,25 +29,8 @@ const tools: LlmToolSpec[] = [
   },
 ];
 
-function request(overrides: Partial<LlmRequest> = {}): LlmRequest {
-  return {
-    system: 'You are the Vaporform agent.',
-    messages: [{ role: 'user', content: [{ type: 'text', text: 'Add a login page' }] }],
-    tools,
-    maxTokens: 1024,
-    signal: new AbortController().signal,
-    ...overrides,
-  };
-}
-
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a rejection');
-}
+const request = (overrides: Partial<LlmRequest> = {}) =>
+  llmRequest('Add a login page', { tools, maxTokens: 1024, ...overrides });
 
 describe('AnthropicProvider against the fake Messages API', () => {
   let fake: FakeAnthropicServer;
@@ -321,11 +302,23 @@ describe('AnthropicProvider against the fake Messages API', () => {
     fake.script([overloaded(), reply([text('never')])]);
     const controller = new AbortController();
     const reason = new DOMException('turn cancelled', 'AbortError');
-    setTimeout(() => controller.abort(reason), 50);
-    const startedAt = Date.now();
+    // Abort once the first (overloaded) answer is in, i.e. while the SDK waits to retry: a fixed delay
+    // would race with a slow first request on a busy machine.
+    let abortedAt = Number.POSITIVE_INFINITY;
+    const abortWhenAnswered = setInterval(() => {
+      if (fake.requests.length === 1) {
+        clearInterval(abortWhenAnswered);
+        setTimeout(() => {
+          abortedAt = Date.now();
+          controller.abort(reason);
+        }, 20);
+      }
+    }, 5);
     const error = await rejection(provider.complete(request({ signal: controller.signal }), () => {}));
     expect(error).toBe(reason);
-    expect(Date.now() - startedAt).toBeLessThan(400);
+    clearInterval(abortWhenAnswered);
+    // It stopped waiting at the abort, not when the retry's backoff would have ended.
+    expect(Date.now() - abortedAt).toBeLessThan(300);
     expect(fake.requests).toHaveLength(1);
 
     const before = await rejection(provider.complete(request({ signal: AbortSignal.abort() }), () => {}));

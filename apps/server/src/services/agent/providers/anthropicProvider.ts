@@ -16,17 +16,16 @@ import type {
   LlmUsage,
 } from './llmProvider.js';
 import {
-  abortReason,
+  describeSdkError,
   emptyUsage,
-  guardCallback,
   hostOf,
   parseToolInput,
   priceUsage,
-  StreamWatchdog,
-  toAppError,
+  sdkClientOptions,
+  streamResponse,
   type FailureContext,
   type ModelPrice,
-  type ProviderFailure,
+  type ProviderOptions,
 } from './providerSupport.js';
 
 /**
@@ -36,17 +35,11 @@ import {
 export const defaultAnthropicModel = 'claude-sonnet-5-5';
 export const defaultAnthropicBaseUrl = 'https://api.anthropic.com';
 
-export interface AnthropicProviderOptions {
-  /** Without a key no credential is sent (a proxy or a local fake at `baseUrl` may not need one). */
-  apiKey?: string | undefined;
-  /** Default `https://api.anthropic.com` (the SDK appends `/v1/messages`). */
-  baseUrl?: string | undefined;
-  model?: string | undefined;
-  /** Retries of 429, 529, 5xx and connection failures, with the SDK's backoff (0.5 s doubling, max 8 s). */
-  maxRetries?: number | undefined;
-  /** Give up on a stream that sends nothing (not even a ping) for this long; default 5 minutes. */
-  idleTimeoutMs?: number | undefined;
-}
+/**
+ * Defaults: `baseUrl` https://api.anthropic.com (the SDK appends `/v1/messages`); 4 retries of 429, 529, 5xx and
+ * connection failures (0.5 s doubling, max 8 s); `idleTimeoutMs` 5 minutes.
+ */
+export type AnthropicProviderOptions = ProviderOptions;
 
 const ephemeral = { type: 'ephemeral' } as const;
 
@@ -66,16 +59,7 @@ export class AnthropicProvider implements LlmProvider {
     this.model = options.model ?? defaultAnthropicModel;
     this.idleTimeoutMs = options.idleTimeoutMs ?? 5 * 60_000;
     const baseURL = options.baseUrl ?? defaultAnthropicBaseUrl;
-    this.client = new Anthropic({
-      // Passing a credential keeps the SDK from reading ANTHROPIC_* variables or credential files of its own.
-      apiKey: options.apiKey ?? 'unused',
-      // No key configured: send no Authorization header at all rather than a placeholder.
-      ...(options.apiKey ? {} : { defaultHeaders: { Authorization: null } }),
-      baseURL,
-      maxRetries: options.maxRetries ?? 4,
-      // Request logging (ANTHROPIC_LOG=debug) would print bodies: keep the SDK to warnings.
-      logLevel: 'warn',
-    });
+    this.client = new Anthropic(sdkClientOptions(options, baseURL));
     this.failureContext = {
       service: 'the Anthropic API',
       host: hostOf(baseURL),
@@ -84,37 +68,24 @@ export class AnthropicProvider implements LlmProvider {
     };
   }
 
-  async complete(request: LlmRequest, onEvent: (event: LlmStreamEvent) => void): Promise<LlmResponse> {
-    if (request.signal.aborted) throw abortReason(request.signal);
-    const watchdog = new StreamWatchdog(request.signal, this.idleTimeoutMs);
-    const callback = guardCallback(onEvent);
-    try {
-      const stream = await this.client.messages.create(this.toParams(request), { signal: watchdog.signal });
-      const reader = new ResponseReader(callback.emit);
-      for await (const event of stream) {
-        watchdog.touch();
-        reader.read(event);
-      }
-      if (watchdog.settle()) throw this.stalled();
-      return reader.finish();
-    } catch (error) {
-      if (watchdog.settle()) throw this.stalled();
-      if (callback.threw(error) || error instanceof AppError) throw error;
-      throw toAppError(describe(error), this.failureContext);
-    } finally {
-      watchdog.dispose();
-    }
+  complete(request: LlmRequest, onEvent: (event: LlmStreamEvent) => void): Promise<LlmResponse> {
+    return streamResponse(request, onEvent, {
+      open: (signal) => this.client.messages.create(this.toParams(request), { signal }),
+      reader: (emit) => new ResponseReader(emit),
+      describe: (error) =>
+        describeSdkError(
+          error,
+          { APIError, APIConnectionError, APIConnectionTimeoutError, APIUserAbortError },
+          (apiError) => ({ type: apiError.type, apiMessage: apiError.apiMessage }),
+        ),
+      failureContext: this.failureContext,
+      idleTimeoutMs: this.idleTimeoutMs,
+      stalledSubject: 'The Anthropic API',
+    });
   }
 
   costOf(usage: LlmUsage): number {
     return priceUsage(usage, anthropicPrice(this.model));
-  }
-
-  private stalled(): AppError {
-    return new AppError(
-      'unavailable',
-      `The Anthropic API sent nothing for ${Math.round(this.idleTimeoutMs / 1000)} s; gave up on the response.`,
-    );
   }
 
   private toParams(request: LlmRequest): Anthropic.MessageCreateParamsStreaming {
@@ -281,25 +252,6 @@ class ResponseReader {
         return content.some((block) => block.type === 'tool_use') ? 'tool_use' : 'end_turn';
     }
   }
-}
-
-function describe(error: unknown): ProviderFailure {
-  if (error instanceof APIConnectionTimeoutError) return { kind: 'timeout', cause: error };
-  if (error instanceof APIConnectionError || error instanceof APIUserAbortError) {
-    return { kind: 'connection', cause: error };
-  }
-  if (error instanceof APIError) {
-    const status = typeof error.status === 'number' ? error.status : undefined;
-    return {
-      kind: status === undefined ? 'stream' : 'http',
-      status,
-      type: error.type,
-      apiMessage: error.apiMessage,
-      cause: error,
-    };
-  }
-  // A body that stops mid-read (socket reset) surfaces as a TypeError from fetch, unparseable JSON as SyntaxError.
-  return { kind: 'broken', cause: error };
 }
 
 /**

@@ -7,16 +7,10 @@ import {
 } from '../../../../../../tests/fakes/openAiCompatibleServer.js';
 import { AnthropicProvider, defaultAnthropicModel } from './anthropicProvider.js';
 import { createProvider, noProviderHint } from './createProvider.js';
-import type { LlmRequest } from './llmProvider.js';
 import { OpenAiProvider } from './openAiProvider.js';
+import { llmRequest } from './testing/llmRequest.js';
 
-const request = (): LlmRequest => ({
-  system: 'sys',
-  messages: [{ role: 'user', content: [{ type: 'text', text: 'hi' }] }],
-  tools: [],
-  maxTokens: 64,
-  signal: new AbortController().signal,
-});
+const request = () => llmRequest('hi', { system: 'sys', maxTokens: 64 });
 
 describe('createProvider', () => {
   it('has no provider without settings, and says how to add one', () => {

@@ -9,17 +9,15 @@ import {
   toolCall,
 } from '../../../../../../tests/fakes/openAiCompatibleServer.js';
 import { AppError } from '../../../platform/errors/AppError.js';
+import { rejection } from '../../../testing/rejection.js';
 import type { LlmRequest, LlmStreamEvent, LlmToolSpec } from './llmProvider.js';
 import { OpenAiProvider } from './openAiProvider.js';
+import { llmRequest, readFileSpec } from './testing/llmRequest.js';
 
 const key = 'sk-proj-test-0123456789abcdef';
 
 const tools: LlmToolSpec[] = [
-  {
-    name: 'read_file',
-    description: 'Read a file',
-    inputSchema: { type: 'object', properties: { path: { type: 'string' } }, required: ['path'] },
-  },
+  readFileSpec,
   {
     name: 'run_command',
     description: 'Run a command',
@@ -27,25 +25,8 @@ const tools: LlmToolSpec[] = [
   },
 ];
 
-function request(overrides: Partial<LlmRequest> = {}): LlmRequest {
-  return {
-    system: 'You are the Vaporform agent.',
-    messages: [{ role: 'user', content: [{ type: 'text', text: 'Fix the build' }] }],
-    tools,
-    maxTokens: 2048,
-    signal: new AbortController().signal,
-    ...overrides,
-  };
-}
-
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a rejection');
-}
+const request = (overrides: Partial<LlmRequest> = {}) =>
+  llmRequest('Fix the build', { tools, maxTokens: 2048, ...overrides });
 
 describe('OpenAiProvider against a fake OpenAI-compatible server', () => {
   let fake: FakeOpenAiServer;

@@ -12,34 +12,28 @@ import type {
   LlmUsage,
 } from './llmProvider.js';
 import {
-  abortReason,
+  describeSdkError,
   emptyUsage,
-  guardCallback,
   hostOf,
   parseToolInput,
   priceUsage,
-  StreamWatchdog,
-  toAppError,
+  sdkClientOptions,
+  streamResponse,
   type FailureContext,
   type ModelPrice,
-  type ProviderFailure,
+  type ProviderOptions,
 } from './providerSupport.js';
 
 export const defaultOpenAiBaseUrl = 'https://api.openai.com/v1';
 /** Used only against OpenAI itself; other servers need the model named (VAPORFORM_MODEL). */
 export const defaultOpenAiModel = 'gpt-4.1';
 
-export interface OpenAiProviderOptions {
-  /** Local servers (Ollama, vLLM, LM Studio) usually need none; then no Authorization header is sent. */
-  apiKey?: string | undefined;
-  /** Default `https://api.openai.com/v1`; Ollama: `http://localhost:11434/v1` (the SDK appends `/chat/completions`). */
-  baseUrl?: string | undefined;
-  model?: string | undefined;
-  /** Retries of 429, 5xx and connection failures, with the SDK's backoff. */
-  maxRetries?: number | undefined;
-  /** Give up on a stream that sends nothing for this long; default 10 minutes (local models can be slow to start). */
-  idleTimeoutMs?: number | undefined;
-}
+/**
+ * Defaults: `baseUrl` https://api.openai.com/v1 (Ollama: `http://localhost:11434/v1`; the SDK appends
+ * `/chat/completions`); 4 retries of 429, 5xx and connection failures; `idleTimeoutMs` 10 minutes (local models
+ * can be slow to start). Local servers (Ollama, vLLM, LM Studio) usually need no `apiKey`.
+ */
+export type OpenAiProviderOptions = ProviderOptions;
 
 /**
  * Any OpenAI-compatible chat completions server through the `openai` SDK: streamed text, tool calls reassembled
@@ -59,15 +53,11 @@ export class OpenAiProvider implements LlmProvider {
     this.model = options.model ?? defaultOpenAiModel;
     this.idleTimeoutMs = options.idleTimeoutMs ?? 10 * 60_000;
     this.client = new OpenAI({
-      apiKey: options.apiKey ?? 'unused',
-      ...(options.apiKey ? {} : { defaultHeaders: { Authorization: null } }),
-      baseURL,
+      ...sdkClientOptions(options, baseURL),
       // Explicit, so the SDK reads no OPENAI_ORG_ID / OPENAI_PROJECT_ID of its own.
       organization: null,
       project: null,
       webhookSecret: null,
-      maxRetries: options.maxRetries ?? 4,
-      logLevel: 'warn',
     });
     this.failureContext = {
       service: this.official ? 'the OpenAI API' : 'the OpenAI-compatible server',
@@ -77,40 +67,25 @@ export class OpenAiProvider implements LlmProvider {
     };
   }
 
-  async complete(request: LlmRequest, onEvent: (event: LlmStreamEvent) => void): Promise<LlmResponse> {
-    if (request.signal.aborted) throw abortReason(request.signal);
-    const watchdog = new StreamWatchdog(request.signal, this.idleTimeoutMs);
-    const callback = guardCallback(onEvent);
-    try {
-      const stream = await this.client.chat.completions.create(this.toParams(request), {
-        signal: watchdog.signal,
-      });
-      const reader = new ChunkReader(callback.emit);
-      for await (const chunk of stream) {
-        watchdog.touch();
-        reader.read(chunk);
-      }
-      if (watchdog.settle()) throw this.stalled();
-      return reader.finish();
-    } catch (error) {
-      if (watchdog.settle()) throw this.stalled();
-      if (callback.threw(error) || error instanceof AppError) throw error;
-      throw toAppError(describe(error), this.failureContext);
-    } finally {
-      watchdog.dispose();
-    }
+  complete(request: LlmRequest, onEvent: (event: LlmStreamEvent) => void): Promise<LlmResponse> {
+    return streamResponse(request, onEvent, {
+      open: (signal) => this.client.chat.completions.create(this.toParams(request), { signal }),
+      reader: (emit) => new ChunkReader(emit),
+      describe: (error) =>
+        describeSdkError(
+          error,
+          { APIError, APIConnectionError, APIConnectionTimeoutError, APIUserAbortError },
+          (apiError) => ({ type: apiError.type ?? null, apiMessage: apiMessageOf(apiError.error) }),
+        ),
+      failureContext: this.failureContext,
+      idleTimeoutMs: this.idleTimeoutMs,
+      stalledSubject: this.failureContext.service,
+    });
   }
 
   costOf(usage: LlmUsage): number {
     // A local server may well call its model "gpt-…"; only OpenAI's own API is billed at OpenAI's prices.
     return this.official ? priceUsage(usage, openAiPrice(this.model)) : 0;
-  }
-
-  private stalled(): AppError {
-    return new AppError(
-      'unavailable',
-      `${this.failureContext.service} sent nothing for ${Math.round(this.idleTimeoutMs / 1000)} s; gave up on the response.`,
-    );
   }
 
   private toParams(request: LlmRequest): OpenAI.ChatCompletionCreateParamsStreaming {
@@ -253,32 +228,17 @@ function mapFinishReason(reason: string, hasCalls: boolean): LlmResponse['stopRe
   return 'end_turn';
 }
 
-function describe(error: unknown): ProviderFailure {
-  if (error instanceof APIConnectionTimeoutError) return { kind: 'timeout', cause: error };
-  if (error instanceof APIConnectionError || error instanceof APIUserAbortError) {
-    return { kind: 'connection', cause: error };
+/** The API's message from the SDK's `error` (the body's `error` member): an object with `message`, or plain text. */
+function apiMessageOf(body: unknown): string | null {
+  if (typeof body === 'string') return body;
+  if (
+    typeof body === 'object' &&
+    body !== null &&
+    typeof (body as { message?: unknown }).message === 'string'
+  ) {
+    return (body as { message: string }).message;
   }
-  if (error instanceof APIError) {
-    const status = typeof error.status === 'number' ? error.status : undefined;
-    const body: unknown = error.error;
-    let apiMessage: string | null = null;
-    if (typeof body === 'string') apiMessage = body;
-    else if (
-      typeof body === 'object' &&
-      body !== null &&
-      typeof (body as { message?: unknown }).message === 'string'
-    ) {
-      apiMessage = (body as { message: string }).message;
-    }
-    return {
-      kind: status === undefined ? 'stream' : 'http',
-      status,
-      type: error.type ?? null,
-      apiMessage,
-      cause: error,
-    };
-  }
-  return { kind: 'broken', cause: error };
+  return null;
 }
 
 /** OpenAI list prices, USD per million tokens (cached input billed at `cacheRead`). Unknown models cost 0. */

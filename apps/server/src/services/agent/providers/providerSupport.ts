@@ -1,5 +1,82 @@
 import { AppError } from '../../../platform/errors/AppError.js';
-import type { LlmUsage } from './llmProvider.js';
+import type { LlmRequest, LlmResponse, LlmStreamEvent, LlmUsage } from './llmProvider.js';
+
+/** What a provider is constructed with; each provider documents its own defaults. */
+export interface ProviderOptions {
+  /** Without a key no credential is sent (a proxy, a local server such as Ollama, or a fake may need none). */
+  apiKey?: string | undefined;
+  /** The API root the SDK appends its paths to. */
+  baseUrl?: string | undefined;
+  model?: string | undefined;
+  /** Retries of overload, 429, 5xx and connection failures, with the SDK's backoff. */
+  maxRetries?: number | undefined;
+  /** Give up on a stream that sends nothing (not even a ping) for this long. */
+  idleTimeoutMs?: number | undefined;
+}
+
+/** The client options both SDKs take alike. */
+export function sdkClientOptions(options: ProviderOptions, baseURL: string) {
+  return {
+    // Passing a credential keeps the SDK from reading ANTHROPIC_* / OPENAI_* variables or credential files of its own.
+    apiKey: options.apiKey ?? 'unused',
+    // No key configured: send no Authorization header at all rather than a placeholder.
+    ...(options.apiKey ? {} : { defaultHeaders: { Authorization: null } }),
+    baseURL,
+    maxRetries: options.maxRetries ?? 4,
+    // Request logging (ANTHROPIC_LOG=debug, OPENAI_LOG=debug) would print bodies: keep the SDK to warnings.
+    logLevel: 'warn' as const,
+  };
+}
+
+/** How one provider streams a response through its SDK; `streamResponse` does the rest. */
+export interface StreamingCall<Chunk> {
+  /** Opens the SDK's stream; `signal` is the caller's plus the idle watchdog. */
+  open(signal: AbortSignal): Promise<AsyncIterable<Chunk>>;
+  /** Folds the chunks of one response into it, forwarding events through `emit` as they come. */
+  reader(emit: (event: LlmStreamEvent) => void): { read(chunk: Chunk): void; finish(): LlmResponse };
+  /** The SDK's error, for `toAppError`. */
+  describe(error: unknown): ProviderFailure;
+  failureContext: FailureContext;
+  idleTimeoutMs: number;
+  /** Starts the message of giving up on a quiet stream, e.g. "The Anthropic API". */
+  stalledSubject: string;
+}
+
+/**
+ * One streamed model response, the same for every SDK: the caller's abort rejects with its reason, a stream
+ * that goes quiet is given up on, an exception of `onEvent` is rethrown unchanged, and every other failure
+ * becomes an AppError that names the service and never the key.
+ */
+export async function streamResponse<Chunk>(
+  request: LlmRequest,
+  onEvent: (event: LlmStreamEvent) => void,
+  call: StreamingCall<Chunk>,
+): Promise<LlmResponse> {
+  if (request.signal.aborted) throw abortReason(request.signal);
+  const watchdog = new StreamWatchdog(request.signal, call.idleTimeoutMs);
+  const callback = guardCallback(onEvent);
+  const stalled = () =>
+    new AppError(
+      'unavailable',
+      `${call.stalledSubject} sent nothing for ${Math.round(call.idleTimeoutMs / 1000)} s; gave up on the response.`,
+    );
+  try {
+    const stream = await call.open(watchdog.signal);
+    const reader = call.reader(callback.emit);
+    for await (const chunk of stream) {
+      watchdog.touch();
+      reader.read(chunk);
+    }
+    if (watchdog.settle()) throw stalled();
+    return reader.finish();
+  } catch (error) {
+    if (watchdog.settle()) throw stalled();
+    if (callback.threw(error) || error instanceof AppError) throw error;
+    throw toAppError(call.describe(error), call.failureContext);
+  } finally {
+    watchdog.dispose();
+  }
+}
 
 /** What both providers know about a failed call, taken from their SDK's error classes. */
 export interface ProviderFailure {
@@ -11,6 +88,32 @@ export interface ProviderFailure {
   /** The API's own message, when it sent one. */
   apiMessage?: string | null | undefined;
   cause: unknown;
+}
+
+/** The error classes both SDKs (generated alike) export; the timeout class extends the connection class. */
+export interface SdkErrorClasses<ApiError extends Error & { status: number | undefined }> {
+  APIError: abstract new (...args: never[]) => ApiError;
+  APIConnectionError: abstract new (...args: never[]) => Error;
+  APIConnectionTimeoutError: abstract new (...args: never[]) => Error;
+  APIUserAbortError: abstract new (...args: never[]) => Error;
+}
+
+/** Sorts an SDK's error into a ProviderFailure; the SDKs differ only in where the API's own message is. */
+export function describeSdkError<ApiError extends Error & { status: number | undefined }>(
+  error: unknown,
+  sdk: SdkErrorClasses<ApiError>,
+  details: (error: ApiError) => Pick<ProviderFailure, 'type' | 'apiMessage'>,
+): ProviderFailure {
+  if (error instanceof sdk.APIConnectionTimeoutError) return { kind: 'timeout', cause: error };
+  if (error instanceof sdk.APIConnectionError || error instanceof sdk.APIUserAbortError) {
+    return { kind: 'connection', cause: error };
+  }
+  if (error instanceof sdk.APIError) {
+    const status = typeof error.status === 'number' ? error.status : undefined;
+    return { kind: status === undefined ? 'stream' : 'http', status, ...details(error), cause: error };
+  }
+  // A body that stops mid-read (socket reset) surfaces as a TypeError from fetch, unparseable JSON as SyntaxError.
+  return { kind: 'broken', cause: error };
 }
 
 export interface FailureContext {

@@ -45,6 +45,18 @@ export interface ToolResult {
   isError?: boolean;
 }
 
+/**
+ * Runs one tool call by name, as the registry's `runTool` does with its tools bound. The service is handed it
+ * with the caller's permission as a last argument (`RunTool<[ProjectPermission]>`); the turn loop gets it with
+ * the permission already bound (`RunTool`), since permissions are read again for every call.
+ */
+export type RunTool<Bound extends unknown[] = []> = (
+  name: string,
+  input: unknown,
+  context: ToolContext,
+  ...rest: Bound
+) => Promise<ToolResult>;
+
 /** One tool per file in `tools/`; the registry hands them to the model with their JSON Schemas. */
 export interface AgentTool<Input = unknown> {
   name: string;
