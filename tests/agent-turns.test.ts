@@ -264,6 +264,30 @@ describe('agent turns', () => {
     await expect.poll(() => fake.requests.at(-1)?.clientClosedEarly, { timeout: 2_000 }).toBe(true);
   });
 
+  it('reads the page errors the IDE relayed from the preview', async () => {
+    const projectId = await project();
+    const relayed = await server.request({
+      method: 'POST',
+      url: `/api/projects/${projectId}/preview-reports`,
+      token: owner.token,
+      body: [
+        {
+          source: 'vaporform-preview',
+          kind: 'error',
+          message: 'TypeError: x is undefined',
+          url: '/',
+          line: 12,
+          at: 1,
+        },
+      ],
+    });
+    expect(relayed.statusCode, relayed.body).toBe(204);
+    fake.script([reply([toolUse('read_logs', {})]), reply([text('The page fails on line 12.')])]);
+    const turn = await finished(projectId, (await ask(projectId, 'Why is my page blank?')).turnId);
+    expect(turn.toolCalls[0]).toMatchObject({ name: 'read_logs', isError: false });
+    expect(turn.toolCalls[0]!.output).toContain('[error] TypeError: x is undefined (/:12)');
+  });
+
   it('answers one turn at a time per project', async () => {
     const projectId = await project();
     fake.script([reply([text('Slow answer, word by word.')], { delayMs: 100 })]);

@@ -56,7 +56,12 @@ import {
   ProjectStore,
   registerProjectRoutes,
 } from './services/projects/index.js';
-import { PreviewGateway, PreviewTokens, registerPreviewRoutes } from './services/preview/index.js';
+import {
+  PreviewGateway,
+  PreviewReports,
+  PreviewTokens,
+  registerPreviewRoutes,
+} from './services/preview/index.js';
 import { registerTemplateRoutes, TemplateRegistry } from './services/templates/index.js';
 import {
   registerTerminalRoutes,
@@ -204,6 +209,7 @@ export async function createServer(
         ...overrides.terminals,
       }),
     );
+    const previewReports = new PreviewReports();
     const model = createProvider(config.agent);
     if (!model.provider) logger.info(model.hint);
     const agent = new AgentService({
@@ -223,6 +229,7 @@ export async function createServer(
         return { name: project.name, template: templates.get(project.templateId).manifest };
       },
       permissionOf: (principal, projectId) => projectAccess.permissionOf(principal, projectId),
+      previewErrors: (projectId) => previewReports.lines(projectId),
       limits: { maxIterations: config.agent.maxIterations, maxTokens: config.agent.maxTokens },
       logger,
     });
@@ -341,6 +348,7 @@ export async function createServer(
     registerPreviewRoutes(app, {
       gateway: preview,
       tokens: previewTokens,
+      reports: previewReports,
       slugOf: async (projectId) => (await projects.get(projectId, 'read', null)).slug,
     });
     registerCheckpointRoutes(app, {

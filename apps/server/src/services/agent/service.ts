@@ -39,6 +39,8 @@ export interface AgentServiceOptions {
   checkpoints: CheckpointService;
   describeProject: (projectId: string) => Promise<{ name: string; template: TemplateManifest }>;
   permissionOf: (principal: Principal, projectId: string) => Promise<ProjectPermission | null>;
+  /** The page errors the project's preview reported lately, one per line. */
+  previewErrors: (projectId: string) => string[];
   limits: TurnLimits;
   logger: Logger;
 }
@@ -267,7 +269,7 @@ export class AgentService {
               userId: principal.userId,
               signal: controller.signal,
               beforeWrite,
-              previewErrors: () => [],
+              previewErrors: () => this.options.previewErrors(projectId),
             },
           ),
         checkpoint: async () =>

@@ -84,7 +84,8 @@ export function createToolContext(
       return { exitCode: result.exitCode, output, timedOut: result.timedOut, truncated: result.truncated };
     },
     async logs(options) {
-      const lines = await containers.logs(projectId, { tail: options.lines, follow: false });
+      // No container (or no runtime at all) is a state to report, not a reason to hide the page errors.
+      const lines = await containers.logs(projectId, { tail: options.lines, follow: false }).catch(() => []);
       const container = Array.isArray(lines) ? lines.map((line) => line.text) : [];
       return { container, previewErrors: turn.previewErrors() };
     },

@@ -1,8 +1,9 @@
-import { IdParamsSchema } from '@vaporform/contracts';
+import { IdParamsSchema, PreviewReportSchema } from '@vaporform/contracts';
 import { z } from 'zod';
 import { typed, type HttpApp } from '../../platform/http/createHttpApp.js';
 import { callerOf } from '../../platform/http/requestContext.js';
 import { sessionPath, type PreviewGateway } from './previewGateway.js';
+import type { PreviewReports } from './previewReports.js';
 import type { PreviewTokens } from './previewTokens.js';
 
 const grantSeconds = 60;
@@ -14,7 +15,12 @@ const grantSeconds = 60;
  */
 export function registerPreviewRoutes(
   app: HttpApp,
-  options: { gateway: PreviewGateway; tokens: PreviewTokens; slugOf: (projectId: string) => Promise<string> },
+  options: {
+    gateway: PreviewGateway;
+    tokens: PreviewTokens;
+    reports: PreviewReports;
+    slugOf: (projectId: string) => Promise<string>;
+  },
 ): void {
   const api = typed(app);
   const tags = ['preview'];
@@ -57,6 +63,24 @@ export function registerPreviewRoutes(
         url: await sessionUrl(request.params.id, caller.userId, caller.role, request.query.path ?? '/'),
         previewUrl: options.gateway.urlOf(slug),
       };
+    },
+  );
+
+  // The IDE relays what the preview's injected script posted to it, so the agent can read page errors.
+  api.post(
+    '/api/projects/:id/preview-reports',
+    {
+      config: { policy: { access: 'project', permission: 'read' } },
+      schema: {
+        tags,
+        params: IdParamsSchema,
+        body: z.array(PreviewReportSchema).max(50),
+        response: { 204: z.null().describe('No content') },
+      },
+    },
+    async (request, reply) => {
+      for (const report of request.body) options.reports.add(request.params.id, report);
+      return reply.code(204).send(null);
     },
   );
 }
