@@ -5,6 +5,7 @@ import {
   permissionIncludes,
   projectPermissions,
   SignupBodySchema,
+  slugify,
 } from './index.js';
 
 describe('contracts', () => {
@@ -36,5 +37,13 @@ describe('contracts', () => {
       role: 'admin',
     });
     expect(result.success).toBe(false);
+  });
+
+  it('derives a slug from a project name, never empty or reserved', () => {
+    expect(slugify('My Cool App!')).toBe('my-cool-app');
+    expect(slugify('Crème brûlée')).toBe('creme-brulee');
+    expect(slugify('   ')).toBe('project');
+    expect(slugify('Admin')).toBe('project-admin');
+    expect(slugify('x'.repeat(50))).toHaveLength(32);
   });
 });

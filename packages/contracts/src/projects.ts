@@ -27,6 +27,23 @@ export const SlugSchema = z
   .regex(/^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$/, 'must be 1–40 lower-case letters, digits or inner dashes')
   .refine((slug) => !(reservedSlugs as readonly string[]).includes(slug), 'is reserved; choose another');
 
+/**
+ * The slug for a project created without one: the name in lower-case ASCII with dashes, never reserved or
+ * empty. Shared so the new-project page shows the address the server will give.
+ */
+export function slugify(name: string): string {
+  const base = name
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 32)
+    .replace(/-+$/g, '');
+  const reserved = (reservedSlugs as readonly string[]).includes(base);
+  return base === '' || reserved ? `project${base ? `-${base}` : ''}` : base;
+}
+
 export const ProjectSchema = z.object({
   id: IdSchema,
   slug: z.string(),

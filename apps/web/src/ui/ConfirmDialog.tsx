@@ -1,6 +1,7 @@
 import type { ReactNode } from 'react';
-import { Button } from '../../ui/Button';
-import { Dialog } from '../../ui/Dialog';
+import { Button } from './Button';
+import { Dialog } from './Dialog';
+import { ErrorNotice } from './ErrorNotice';
 
 /** Asks before something destructive is done to `subject`; open while there is one. */
 export function ConfirmDialog<T>({
@@ -8,6 +9,8 @@ export function ConfirmDialog<T>({
   title,
   confirm,
   autoFocus,
+  busy,
+  error,
   onConfirm,
   onCancel,
   children,
@@ -17,6 +20,9 @@ export function ConfirmDialog<T>({
   /** The label of the (danger) button that goes ahead. */
   confirm: string;
   autoFocus?: boolean;
+  /** While going ahead runs; the dialog stays open so that a failure can show in it. */
+  busy?: boolean;
+  error?: unknown;
   onConfirm: (subject: T) => void;
   onCancel: () => void;
   /** The question. */
@@ -27,8 +33,9 @@ export function ConfirmDialog<T>({
       {subject !== null && (
         <>
           {children(subject)}
+          <ErrorNotice error={error} />
           <div className="dialog-actions">
-            <Button variant="danger" autoFocus={autoFocus} onClick={() => onConfirm(subject)}>
+            <Button variant="danger" autoFocus={autoFocus} busy={busy} onClick={() => onConfirm(subject)}>
               {confirm}
             </Button>
             <Button variant="secondary" onClick={onCancel}>

@@ -1,5 +1,4 @@
 import { useId, type ReactNode } from 'react';
-import './auth.css';
 
 export interface ControlProps {
   id: string;

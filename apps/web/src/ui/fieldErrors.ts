@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { ApiError } from '../../platform/ApiError';
+import { ApiError } from '../platform/ApiError';
 
 export type FieldErrors = Partial<Record<string, string>>;
 
@@ -35,4 +35,15 @@ export function fieldErrorsFromZod(error: z.ZodError): FieldErrors {
 export function onlyFieldProblems(error: unknown, fields: readonly string[]): boolean {
   if (!(error instanceof ApiError) || error.issues.length === 0) return false;
   return error.issues.every((issue) => fields.includes(fieldName(issue.path)));
+}
+
+/** Focuses the first of the named controls the form has, so keyboard users land on what to fix. */
+export function focusFirst(form: HTMLFormElement, names: readonly string[]): void {
+  for (const name of names) {
+    const control = form.elements.namedItem(name);
+    if (control instanceof HTMLElement) {
+      control.focus();
+      return;
+    }
+  }
 }

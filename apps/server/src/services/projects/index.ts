@@ -1,4 +1,4 @@
 export { ProjectAccess } from './projectAccess.js';
 export { registerProjectRoutes } from './routes.js';
-export { ProjectsService, slugify, type InitialCheckpoint, type WorkspaceSeeder } from './service.js';
+export { ProjectsService, type InitialCheckpoint, type WorkspaceSeeder } from './service.js';
 export { ProjectStore } from './store.js';

@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import {
-  reservedSlugs,
+  slugify,
   type CreateProjectBody,
   type Member,
   type Project,
@@ -43,20 +43,6 @@ export interface ProjectsServiceOptions {
   checkpoints: InitialCheckpoint;
   users: UserDirectory;
   events: EventBus;
-}
-
-const reserved = new Set<string>(reservedSlugs);
-
-export function slugify(name: string): string {
-  const base = name
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, 32)
-    .replace(/-+$/g, '');
-  return base === '' || reserved.has(base) ? `project${base ? `-${base}` : ''}` : base;
 }
 
 function toProject(row: ProjectRow, permission: ProjectPermission, lastOpenedAt: Date | null): Project {

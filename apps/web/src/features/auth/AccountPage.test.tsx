@@ -1,23 +1,16 @@
 // @vitest-environment happy-dom
-import { defaultPreferences, type ApiToken, type Session, type User } from '@vaporform/contracts';
-import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
-import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import { defaultPreferences, type ApiToken, type Session } from '@vaporform/contracts';
+import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import type { ReactNode } from 'react';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { Router } from 'wouter';
-import { memoryLocation } from 'wouter/memory-location';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { queryKeys } from '../../platform/queryKeys';
-import { ToastProvider } from '../../ui/Toasts';
+import { makeUser } from '../../testing/fixtures';
+import { cleanUpPage, renderPage } from '../../testing/renderPage';
+import { json, stubApi, type ApiCall } from '../../testing/stubApi';
 import { AccountMenu } from './AccountMenu';
 import { AccountPage } from './AccountPage';
 
-const me: User = {
-  id: '00000000-0000-4000-8000-000000000001',
-  email: 'ann@example.com',
-  name: 'Ann Example',
-  role: 'user',
-  createdAt: '2025-01-01T00:00:00.000Z',
-};
+const me = makeUser({ email: 'ann@example.com', name: 'Ann Example' });
 const session = (id: string, current: boolean): Session => ({
   id,
   createdAt: '2025-01-01T00:00:00.000Z',
@@ -40,57 +33,30 @@ const token: ApiToken = {
   expiresAt: null,
 };
 
-const json = (status: number, body: unknown) =>
-  new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
-
-let calls: { route: string; body: unknown }[];
+let calls: ApiCall[];
 let tokens: ApiToken[];
 
 beforeEach(() => {
-  calls = [];
   tokens = [];
-  vi.stubGlobal(
-    'fetch',
-    vi.fn(async (input: string, init?: RequestInit) => {
-      const route = `${init?.method ?? 'GET'} ${input}`;
-      const body = typeof init?.body === 'string' ? (JSON.parse(init.body) as unknown) : undefined;
-      calls.push({ route, body });
-      if (route === 'GET /api/auth/preferences') return json(200, defaultPreferences);
-      if (route === 'PUT /api/auth/preferences') return json(200, body);
-      if (route === 'GET /api/auth/sessions')
-        return json(200, [session(otherDevice, false), session(thisDevice, true)]);
-      if (route === `DELETE /api/auth/sessions/${otherDevice}`) return new Response(null, { status: 204 });
-      if (route === 'GET /api/auth/tokens') return json(200, tokens);
-      if (route === 'POST /api/auth/tokens') {
-        tokens = [token];
-        return json(201, { token: 'vf_abc123_secret_value', apiToken: token });
-      }
-      if (route === 'POST /api/auth/logout') return new Response(null, { status: 204 });
-      return json(404, { error: { code: 'not_found', message: route } });
-    }),
-  );
+  calls = stubApi((route, body) => {
+    if (route === 'GET /api/auth/preferences') return json(200, defaultPreferences);
+    if (route === 'PUT /api/auth/preferences') return json(200, body);
+    if (route === 'GET /api/auth/sessions')
+      return json(200, [session(otherDevice, false), session(thisDevice, true)]);
+    if (route === `DELETE /api/auth/sessions/${otherDevice}`) return new Response(null, { status: 204 });
+    if (route === 'GET /api/auth/tokens') return json(200, tokens);
+    if (route === 'POST /api/auth/tokens') {
+      tokens = [token];
+      return json(201, { token: 'vf_abc123_secret_value', apiToken: token });
+    }
+    if (route === 'POST /api/auth/logout') return new Response(null, { status: 204 });
+    return json(404, { error: { code: 'not_found', message: route } });
+  });
 });
 
-afterEach(() => {
-  cleanup();
-  vi.unstubAllGlobals();
-});
+afterEach(cleanUpPage);
 
-function setup(ui: ReactNode) {
-  const client = new QueryClient({ defaultOptions: { queries: { retry: false } } });
-  client.setQueryData(queryKeys.me, me);
-  const location = memoryLocation({ path: '/account', record: true });
-  render(
-    <QueryClientProvider client={client}>
-      <ToastProvider>
-        <Router hook={location.hook} searchHook={location.searchHook}>
-          {ui}
-        </Router>
-      </ToastProvider>
-    </QueryClientProvider>,
-  );
-  return { client, history: location.history ?? [] };
-}
+const setup = (ui: ReactNode) => renderPage(ui, { path: '/account', me });
 
 describe('AccountPage', () => {
   it('marks this device and revokes another session', async () => {

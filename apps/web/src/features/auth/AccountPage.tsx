@@ -1,6 +1,7 @@
 import { Link } from 'wouter';
 import { usePreferences, useUpdatePreferences } from '../../platform/preferences';
 import { useUser } from '../../platform/session';
+import { Page } from '../../ui/Page';
 import { AccountMenu } from './AccountMenu';
 import { AdminSection } from './AdminSection';
 import { formatDate } from './format';
@@ -13,7 +14,7 @@ import './auth.css';
 function ProfileSection() {
   const user = useUser();
   return (
-    <section className="account-section" aria-labelledby="account-profile">
+    <section className="page-section account-section" aria-labelledby="account-profile">
       <h2 id="account-profile">Profile</h2>
       <div className="account-profile">
         <span className="account-avatar account-avatar-large" aria-hidden="true">
@@ -61,9 +62,9 @@ function PreferencesSection() {
   const preferences = usePreferences();
   const update = useUpdatePreferences();
   return (
-    <section className="account-section" aria-labelledby="account-preferences">
+    <section className="page-section account-section" aria-labelledby="account-preferences">
       <h2 id="account-preferences">Preferences</h2>
-      <p className="account-section-note">Saved to your account, so they follow you to every browser.</p>
+      <p className="page-note">Saved to your account, so they follow you to every browser.</p>
       <fieldset className="account-pref-row account-theme">
         <legend>Theme</legend>
         <div className="account-segmented">
@@ -117,19 +118,8 @@ const sections = [
 export function AccountPage() {
   const user = useUser();
   return (
-    <div className="account-page">
-      <header className="account-header">
-        <Link href="/" className="account-brand">
-          <span className="auth-logo" aria-hidden="true">
-            V
-          </span>
-          Vaporform
-        </Link>
-        <span className="account-header-title">Account settings</span>
-        <span className="account-header-spacer" />
-        <AccountMenu />
-      </header>
-      <div className="account-body">
+    <Page crumbs={<span className="page-crumb-current">Account settings</span>} actions={<AccountMenu />}>
+      <div className="page-main account-body">
         <nav className="account-nav" aria-label="Account settings sections">
           <Link href="/" className="account-back">
             ← Your projects
@@ -142,7 +132,7 @@ export function AccountPage() {
           {user.role === 'admin' && <a href="#account-admin">Administration</a>}
         </nav>
         <main className="account-main">
-          <h1>Account settings</h1>
+          <h1 className="page-title">Account settings</h1>
           <ProfileSection />
           <PreferencesSection />
           <PasswordSection />
@@ -151,6 +141,6 @@ export function AccountPage() {
           {user.role === 'admin' && <AdminSection />}
         </main>
       </div>
-    </div>
+    </Page>
   );
 }

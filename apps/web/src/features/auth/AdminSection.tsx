@@ -4,12 +4,12 @@ import { useState, type FormEvent } from 'react';
 import { api } from '../../platform/api';
 import { Button } from '../../ui/Button';
 import { ErrorNotice } from '../../ui/ErrorNotice';
+import { fieldErrorsFrom, type FieldErrors } from '../../ui/fieldErrors';
+import { InputField } from '../../ui/InputField';
 import { Spinner } from '../../ui/Spinner';
 import { useNotify } from '../../ui/Toasts';
-import { CopyField } from './CopyField';
-import { fieldErrorsFrom, type FieldErrors } from './fieldErrors';
-import { FormField } from './FormField';
 import { formatDate } from './format';
+import { ShownOnce } from './ShownOnce';
 
 const adminSettingsKey = ['admin', 'settings'] as const;
 
@@ -60,9 +60,9 @@ export function AdminSection() {
   const current = setMode.isPending ? setMode.variables : settings.data?.signupMode;
 
   return (
-    <section className="account-section" aria-labelledby="account-admin">
+    <section className="page-section account-section" aria-labelledby="account-admin">
       <h2 id="account-admin">Administration</h2>
-      <p className="account-section-note">You administer this Vaporform server.</p>
+      <p className="page-note">You administer this Vaporform server.</p>
       <fieldset
         className="account-pref-row account-signup-mode"
         disabled={!settings.data || setMode.isPending}
@@ -91,33 +91,28 @@ export function AdminSection() {
       </fieldset>
       <h3>Invite someone</h3>
       {invite.data ? (
-        <div className="account-token-created" role="status">
-          <strong>Invite for {invite.data.email} created</strong> (valid until{' '}
-          {formatDate(invite.data.expiresAt)}).
-          <p className="account-warning">Send this link to them; it is shown only now.</p>
-          <CopyField
-            label="Invite link"
-            value={inviteLink(location.origin, invite.data.email, invite.data.token)}
-          />
-          <div className="account-actions">
-            <Button variant="secondary" onClick={() => invite.reset()}>
-              Done
-            </Button>
-          </div>
-        </div>
+        <ShownOnce
+          title={
+            <>
+              <strong>Invite for {invite.data.email} created</strong> (valid until{' '}
+              {formatDate(invite.data.expiresAt)}).
+            </>
+          }
+          warning="Send this link to them; it is shown only now."
+          label="Invite link"
+          value={inviteLink(location.origin, invite.data.email, invite.data.token)}
+          onDone={() => invite.reset()}
+        />
       ) : (
         <form className="account-form account-inline-form" onSubmit={submit} noValidate>
-          <FormField label="Email to invite" error={errors.email}>
-            {(control) => (
-              <input
-                {...control}
-                name="email"
-                type="email"
-                value={email}
-                onChange={(event) => setEmail(event.target.value)}
-              />
-            )}
-          </FormField>
+          <InputField
+            label="Email to invite"
+            error={errors.email}
+            name="email"
+            type="email"
+            value={email}
+            onValue={setEmail}
+          />
           <Button type="submit" busy={invite.isPending} className="account-inline-submit">
             Create invite
           </Button>

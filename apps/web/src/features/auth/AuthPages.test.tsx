@@ -1,13 +1,12 @@
 // @vitest-environment happy-dom
 import type { User } from '@vaporform/contracts';
-import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
-import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { fireEvent, screen, waitFor } from '@testing-library/react';
 import type { ReactNode } from 'react';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { Route, Router, Switch } from 'wouter';
-import { memoryLocation } from 'wouter/memory-location';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { Route, Switch } from 'wouter';
 import { queryKeys } from '../../platform/queryKeys';
-import { ToastProvider } from '../../ui/Toasts';
+import { cleanUpPage, renderPage } from '../../testing/renderPage';
+import { json, stubApi, type ApiCall } from '../../testing/stubApi';
 import { LoginPage, SignupPage } from './AuthPages';
 
 const user: User = {
@@ -18,8 +17,6 @@ const user: User = {
   createdAt: '2025-01-01T00:00:00.000Z',
 };
 
-const json = (status: number, body: unknown) =>
-  new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
 const apiError = (
   status: number,
   code: string,
@@ -29,46 +26,27 @@ const apiError = (
 
 type Handler = (body: unknown) => Response;
 let routes: Record<string, Handler>;
-let calls: { route: string; body: unknown }[];
+let calls: ApiCall[];
 
 beforeEach(() => {
-  calls = [];
   routes = { 'GET /api/auth/session': () => json(200, { user: null }) };
-  vi.stubGlobal(
-    'fetch',
-    vi.fn(async (input: string, init?: RequestInit) => {
-      const route = `${init?.method ?? 'GET'} ${input}`;
-      const body = typeof init?.body === 'string' ? (JSON.parse(init.body) as unknown) : undefined;
-      calls.push({ route, body });
-      const handler = routes[route];
-      return handler ? handler(body) : apiError(404, 'not_found', `no route ${route}`);
-    }),
-  );
+  calls = stubApi((route, body) => {
+    const handler = routes[route];
+    return handler ? handler(body) : apiError(404, 'not_found', `no route ${route}`);
+  });
 });
 
-afterEach(() => {
-  cleanup();
-  vi.unstubAllGlobals();
-});
+afterEach(cleanUpPage);
 
-function setup(ui: ReactNode, path: string) {
-  const client = new QueryClient({ defaultOptions: { queries: { retry: false } } });
-  const location = memoryLocation({ path, record: true });
-  render(
-    <QueryClientProvider client={client}>
-      <ToastProvider>
-        <Router hook={location.hook} searchHook={location.searchHook}>
-          <Switch>
-            <Route path="/login">{ui}</Route>
-            <Route path="/signup">{ui}</Route>
-            <Route>elsewhere</Route>
-          </Switch>
-        </Router>
-      </ToastProvider>
-    </QueryClientProvider>,
+const setup = (ui: ReactNode, path: string) =>
+  renderPage(
+    <Switch>
+      <Route path="/login">{ui}</Route>
+      <Route path="/signup">{ui}</Route>
+      <Route>elsewhere</Route>
+    </Switch>,
+    { path },
   );
-  return { client, history: location.history ?? [] };
-}
 
 const type = (label: string, value: string) =>
   fireEvent.change(screen.getByLabelText(label), { target: { value } });

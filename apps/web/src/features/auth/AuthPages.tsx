@@ -1,37 +1,22 @@
-import {
-  EmailSchema,
-  PasswordSchema,
-  UserResponseSchema,
-  type LoginBody,
-  type SignupBody,
-  type User,
-} from '@vaporform/contracts';
-import { useMutation, useQueryClient, type QueryClient } from '@tanstack/react-query';
-import { useState, type FormEvent, type ReactNode } from 'react';
-import { Link, Redirect, useLocation, useSearch } from 'wouter';
-import { api } from '../../platform/api';
+import { EmailSchema, PasswordSchema, type LoginBody, type SignupBody } from '@vaporform/contracts';
+import { useState, type ReactNode } from 'react';
+import { Link, Redirect } from 'wouter';
 import { ApiError } from '../../platform/ApiError';
-import { queryKeys } from '../../platform/queryKeys';
-import { useMe } from '../../platform/session';
 import { Button } from '../../ui/Button';
 import { ErrorNotice } from '../../ui/ErrorNotice';
-import { fieldErrorsFrom, onlyFieldProblems, type FieldErrors } from './fieldErrors';
-import { FormField } from './FormField';
-import { nextPathFrom, withNext } from './nextPath';
+import { onlyFieldProblems, type FieldErrors } from '../../ui/fieldErrors';
+import { InputField } from '../../ui/InputField';
+import { BrandLogo } from '../../ui/Page';
+import { withNext } from './nextPath';
+import { useAuthForm } from './useAuthForm';
 import './auth.css';
-
-/** Someone else may have used this tab before: forget their answers, keep the new user without a refetch. */
-function signedIn(client: QueryClient, user: User): void {
-  client.removeQueries({ predicate: (query) => query.queryKey[0] !== queryKeys.me[0] });
-  client.setQueryData(queryKeys.me, user);
-}
 
 function AuthLayout({ title, children, footer }: { title: string; children: ReactNode; footer: ReactNode }) {
   return (
     <main className="auth-page">
       <div className="auth-card">
         <div className="auth-brand" aria-hidden="true">
-          <span className="auth-logo">V</span> Vaporform
+          <BrandLogo /> Vaporform
         </div>
         <h1>{title}</h1>
         {children}
@@ -41,15 +26,14 @@ function AuthLayout({ title, children, footer }: { title: string; children: Reac
   );
 }
 
-/** Focuses the first control the form marked invalid, so keyboard users land on what to fix. */
-function focusFirst(form: HTMLFormElement, names: string[]): void {
-  for (const name of names) {
-    const control = form.elements.namedItem(name);
-    if (control instanceof HTMLElement) {
-      control.focus();
-      return;
-    }
-  }
+/** The email field of both forms, with the check both make before sending. */
+function EmailField(props: {
+  error: string | undefined;
+  value: string;
+  onValue: (value: string) => void;
+  autoFocus?: boolean;
+}) {
+  return <InputField label="Email" name="email" type="email" autoComplete="email" {...props} />;
 }
 
 function emailProblem(email: string): string | undefined {
@@ -60,39 +44,25 @@ function emailProblem(email: string): string | undefined {
 }
 
 export function LoginPage() {
-  const search = useSearch();
-  const next = nextPathFrom(search);
-  const { user } = useMe();
-  const [, navigate] = useLocation();
-  const client = useQueryClient();
+  const {
+    search,
+    next,
+    signedInBefore,
+    request: login,
+    errors,
+    submit,
+  } = useAuthForm<LoginBody>('/api/auth/login');
   const [email, setEmail] = useState(() => new URLSearchParams(search).get('email') ?? '');
   const [password, setPassword] = useState('');
-  const [localErrors, setLocalErrors] = useState<FieldErrors>({});
-  const login = useMutation({
-    mutationFn: (body: LoginBody) =>
-      api('/api/auth/login', { method: 'POST', body, schema: UserResponseSchema }),
-    onSuccess: ({ user: signedInUser }) => {
-      signedIn(client, signedInUser);
-      navigate(next, { replace: true });
-    },
-  });
 
-  if (user && login.isIdle) return <Redirect to={next} replace />;
+  if (signedInBefore) return <Redirect to={next} replace />;
 
-  const errors: FieldErrors = { ...fieldErrorsFrom(login.error), ...localErrors };
-  const submit = (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    const problems: FieldErrors = {};
+  const problems = (): FieldErrors => {
+    const found: FieldErrors = {};
     const emailError = emailProblem(email);
-    if (emailError) problems.email = emailError;
-    if (password === '') problems.password = 'Enter your password';
-    setLocalErrors(problems);
-    const invalid = Object.keys(problems);
-    if (invalid.length > 0) {
-      focusFirst(event.currentTarget, invalid);
-      return;
-    }
-    login.mutate({ email, password });
+    if (emailError) found.email = emailError;
+    if (password === '') found.password = 'Enter your password';
+    return found;
   };
 
   return (
@@ -104,32 +74,21 @@ export function LoginPage() {
         </>
       }
     >
-      <form className="auth-form" onSubmit={submit} noValidate>
-        <FormField label="Email" error={errors.email}>
-          {(control) => (
-            <input
-              {...control}
-              name="email"
-              type="email"
-              autoComplete="email"
-              autoFocus
-              value={email}
-              onChange={(event) => setEmail(event.target.value)}
-            />
-          )}
-        </FormField>
-        <FormField label="Password" error={errors.password}>
-          {(control) => (
-            <input
-              {...control}
-              name="password"
-              type="password"
-              autoComplete="current-password"
-              value={password}
-              onChange={(event) => setPassword(event.target.value)}
-            />
-          )}
-        </FormField>
+      <form
+        className="auth-form"
+        onSubmit={(event) => submit(event, problems(), () => ({ email, password }))}
+        noValidate
+      >
+        <EmailField error={errors.email} value={email} onValue={setEmail} autoFocus />
+        <InputField
+          label="Password"
+          error={errors.password}
+          name="password"
+          type="password"
+          autoComplete="current-password"
+          value={password}
+          onValue={setPassword}
+        />
         {login.error && !onlyFieldProblems(login.error, ['email', 'password']) && (
           <ErrorNotice error={login.error} />
         )}
@@ -153,50 +112,39 @@ export function signupRestriction(error: unknown): Restriction {
 }
 
 export function SignupPage() {
-  const search = useSearch();
+  const {
+    search,
+    next,
+    signedInBefore,
+    request: signup,
+    errors,
+    submit,
+  } = useAuthForm<SignupBody>('/api/auth/signup');
   const params = new URLSearchParams(search);
-  const next = nextPathFrom(search);
   const inviteFromUrl = params.get('invite') ?? '';
-  const { user } = useMe();
-  const [, navigate] = useLocation();
-  const client = useQueryClient();
   const [name, setName] = useState('');
   const [email, setEmail] = useState(() => params.get('email') ?? '');
   const [password, setPassword] = useState('');
   const [inviteToken, setInviteToken] = useState(inviteFromUrl);
-  const [localErrors, setLocalErrors] = useState<FieldErrors>({});
-  const signup = useMutation({
-    mutationFn: (body: SignupBody) =>
-      api('/api/auth/signup', { method: 'POST', body, schema: UserResponseSchema }),
-    onSuccess: ({ user: signedInUser }) => {
-      signedIn(client, signedInUser);
-      navigate(next, { replace: true });
-    },
-  });
 
-  if (user && signup.isIdle) return <Redirect to={next} replace />;
+  if (signedInBefore) return <Redirect to={next} replace />;
 
   const restriction = signupRestriction(signup.error);
   const showInvite = inviteFromUrl !== '' || inviteToken !== '' || restriction === 'invite';
-  const errors: FieldErrors = { ...fieldErrorsFrom(signup.error), ...localErrors };
-  const submit = (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    const problems: FieldErrors = {};
-    if (name.trim() === '') problems.name = 'Enter your name';
-    else if (name.trim().length > 100) problems.name = 'Use at most 100 characters';
+  const problems = (): FieldErrors => {
+    const found: FieldErrors = {};
+    if (name.trim() === '') found.name = 'Enter your name';
+    else if (name.trim().length > 100) found.name = 'Use at most 100 characters';
     const emailError = emailProblem(email);
-    if (emailError) problems.email = emailError;
+    if (emailError) found.email = emailError;
     const passwordCheck = PasswordSchema.safeParse(password);
     if (!passwordCheck.success)
-      problems.password = passwordCheck.error.issues[0]?.message ?? 'Choose another password';
-    setLocalErrors(problems);
-    const invalid = Object.keys(problems);
-    if (invalid.length > 0) {
-      focusFirst(event.currentTarget, invalid);
-      return;
-    }
+      found.password = passwordCheck.error.issues[0]?.message ?? 'Choose another password';
+    return found;
+  };
+  const body = (): SignupBody => {
     const token = inviteToken.trim();
-    signup.mutate({ name: name.trim(), email, password, ...(token ? { inviteToken: token } : {}) });
+    return { name: name.trim(), email, password, ...(token ? { inviteToken: token } : {}) };
   };
 
   return (
@@ -226,61 +174,38 @@ export function SignupPage() {
           </p>
         </div>
       )}
-      <form className="auth-form" onSubmit={submit} noValidate>
-        <FormField label="Name" error={errors.name}>
-          {(control) => (
-            <input
-              {...control}
-              name="name"
-              autoComplete="name"
-              autoFocus
-              maxLength={100}
-              value={name}
-              onChange={(event) => setName(event.target.value)}
-            />
-          )}
-        </FormField>
-        <FormField label="Email" error={errors.email}>
-          {(control) => (
-            <input
-              {...control}
-              name="email"
-              type="email"
-              autoComplete="email"
-              value={email}
-              onChange={(event) => setEmail(event.target.value)}
-            />
-          )}
-        </FormField>
-        <FormField
+      <form className="auth-form" onSubmit={(event) => submit(event, problems(), body)} noValidate>
+        <InputField
+          label="Name"
+          error={errors.name}
+          name="name"
+          autoComplete="name"
+          autoFocus
+          maxLength={100}
+          value={name}
+          onValue={setName}
+        />
+        <EmailField error={errors.email} value={email} onValue={setEmail} />
+        <InputField
           label="Password"
           error={errors.password}
           hint="At least 10 characters. A few unrelated words work well."
-        >
-          {(control) => (
-            <input
-              {...control}
-              name="password"
-              type="password"
-              autoComplete="new-password"
-              value={password}
-              onChange={(event) => setPassword(event.target.value)}
-            />
-          )}
-        </FormField>
+          name="password"
+          type="password"
+          autoComplete="new-password"
+          value={password}
+          onValue={setPassword}
+        />
         {showInvite && (
-          <FormField label="Invite code" error={errors.inviteToken}>
-            {(control) => (
-              <input
-                {...control}
-                name="inviteToken"
-                autoComplete="off"
-                spellCheck={false}
-                value={inviteToken}
-                onChange={(event) => setInviteToken(event.target.value)}
-              />
-            )}
-          </FormField>
+          <InputField
+            label="Invite code"
+            error={errors.inviteToken}
+            name="inviteToken"
+            autoComplete="off"
+            spellCheck={false}
+            value={inviteToken}
+            onValue={setInviteToken}
+          />
         )}
         {signup.error &&
           restriction === null &&

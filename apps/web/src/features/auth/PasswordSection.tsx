@@ -6,9 +6,10 @@ import { ApiError } from '../../platform/ApiError';
 import { queryKeys } from '../../platform/queryKeys';
 import { Button } from '../../ui/Button';
 import { ErrorNotice } from '../../ui/ErrorNotice';
+import { fieldErrorsFrom, onlyFieldProblems, type FieldErrors } from '../../ui/fieldErrors';
+import { InputField } from '../../ui/InputField';
 import { useNotify } from '../../ui/Toasts';
-import { fieldErrorsFrom, onlyFieldProblems, type FieldErrors } from './fieldErrors';
-import { FormField } from './FormField';
+import { useFieldProblems } from '../../ui/useFieldProblems';
 
 export function PasswordSection() {
   const client = useQueryClient();
@@ -16,7 +17,7 @@ export function PasswordSection() {
   const [currentPassword, setCurrentPassword] = useState('');
   const [newPassword, setNewPassword] = useState('');
   const [confirm, setConfirm] = useState('');
-  const [localErrors, setLocalErrors] = useState<FieldErrors>({});
+  const [localErrors, check] = useFieldProblems();
   const change = useMutation({
     mutationFn: (body: { currentPassword: string; newPassword: string }) =>
       api('/api/auth/password', { method: 'POST', body }),
@@ -42,70 +43,55 @@ export function PasswordSection() {
     event.preventDefault();
     const problems: FieldErrors = {};
     if (currentPassword === '') problems.currentPassword = 'Enter your current password';
-    const check = PasswordSchema.safeParse(newPassword);
-    if (!check.success) problems.newPassword = check.error.issues[0]?.message ?? 'Choose another password';
+    const strength = PasswordSchema.safeParse(newPassword);
+    if (!strength.success)
+      problems.newPassword = strength.error.issues[0]?.message ?? 'Choose another password';
     else if (newPassword === currentPassword)
       problems.newPassword = 'Choose a password different from the current one';
     if (confirm !== newPassword) problems.confirm = 'The two new passwords differ';
-    setLocalErrors(problems);
-    const first = Object.keys(problems)[0];
-    if (first) {
-      const control = event.currentTarget.elements.namedItem(first);
-      if (control instanceof HTMLElement) control.focus();
-      return;
-    }
+    if (!check(event.currentTarget, problems)) return;
     change.mutate({ currentPassword, newPassword });
   };
 
   return (
-    <section className="account-section" aria-labelledby="account-password">
+    <section className="page-section account-section" aria-labelledby="account-password">
       <h2 id="account-password">Password</h2>
-      <p className="account-section-note">
-        Changing it signs out every other session; API tokens keep working.
-      </p>
+      <p className="page-note">Changing it signs out every other session; API tokens keep working.</p>
       <form className="account-form" onSubmit={submit} noValidate>
-        <FormField label="Current password" error={errors.currentPassword}>
-          {(control) => (
-            <input
-              {...control}
-              name="currentPassword"
-              type="password"
-              autoComplete="current-password"
-              value={currentPassword}
-              onChange={(event) => setCurrentPassword(event.target.value)}
-            />
-          )}
-        </FormField>
-        <FormField label="New password" error={errors.newPassword} hint="At least 10 characters.">
-          {(control) => (
-            <input
-              {...control}
-              name="newPassword"
-              type="password"
-              autoComplete="new-password"
-              value={newPassword}
-              onChange={(event) => setNewPassword(event.target.value)}
-            />
-          )}
-        </FormField>
-        <FormField label="Confirm new password" error={errors.confirm}>
-          {(control) => (
-            <input
-              {...control}
-              name="confirm"
-              type="password"
-              autoComplete="new-password"
-              value={confirm}
-              onChange={(event) => setConfirm(event.target.value)}
-            />
-          )}
-        </FormField>
+        <InputField
+          label="Current password"
+          error={errors.currentPassword}
+          name="currentPassword"
+          type="password"
+          autoComplete="current-password"
+          value={currentPassword}
+          onValue={setCurrentPassword}
+        />
+        <InputField
+          label="New password"
+          error={errors.newPassword}
+          hint="At least 10 characters."
+          name="newPassword"
+          type="password"
+          autoComplete="new-password"
+          value={newPassword}
+          onValue={setNewPassword}
+        />
+        <InputField
+          label="Confirm new password"
+          error={errors.confirm}
+          name="confirm"
+          type="password"
+          autoComplete="new-password"
+          value={confirm}
+          onValue={setConfirm}
+        />
         {change.error &&
           !wrongCurrent &&
           !onlyFieldProblems(change.error, ['currentPassword', 'newPassword']) && (
             <ErrorNotice error={change.error} />
           )}
-        <div className="account-actions">
+        <div className="page-actions">
           <Button type="submit" busy={change.isPending}>
             Change password
           </Button>

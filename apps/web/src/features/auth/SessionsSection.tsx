@@ -4,8 +4,8 @@ import { api, apiPath } from '../../platform/api';
 import { queryKeys } from '../../platform/queryKeys';
 import { useSignOut } from '../../platform/session';
 import { Button } from '../../ui/Button';
-import { ErrorNotice } from '../../ui/ErrorNotice';
-import { Spinner } from '../../ui/Spinner';
+import { ErrorRetry } from '../../ui/ErrorRetry';
+import { Loading } from '../../ui/Loading';
 import { useNotify } from '../../ui/Toasts';
 import { describeUserAgent, formatDateTime } from './format';
 
@@ -36,7 +36,7 @@ export function SessionsSection() {
   const others = list.filter((session) => !session.current).map((session) => session.id);
 
   return (
-    <section className="account-section" aria-labelledby="account-sessions">
+    <section className="page-section account-section" aria-labelledby="account-sessions">
       <div className="account-section-head">
         <h2 id="account-sessions">Sessions</h2>
         {others.length > 0 && (
@@ -50,22 +50,9 @@ export function SessionsSection() {
           </Button>
         )}
       </div>
-      <p className="account-section-note">
-        Browsers signed in to your account. Sign out any you do not recognise.
-      </p>
-      {sessions.isPending && (
-        <p className="account-loading">
-          <Spinner /> Loading sessions…
-        </p>
-      )}
-      {sessions.error && (
-        <div className="account-error">
-          <ErrorNotice error={sessions.error} />
-          <Button variant="secondary" onClick={() => void sessions.refetch()}>
-            Retry
-          </Button>
-        </div>
-      )}
+      <p className="page-note">Browsers signed in to your account. Sign out any you do not recognise.</p>
+      {sessions.isPending && <Loading>Loading sessions…</Loading>}
+      <ErrorRetry error={sessions.error} onRetry={() => void sessions.refetch()} />
       {sessions.data && (
         <ul className="account-list" aria-label="Sessions">
           {list.map((session) => (

@@ -6,12 +6,15 @@ import { queryKeys } from '../../platform/queryKeys';
 import { Button } from '../../ui/Button';
 import { Dialog } from '../../ui/Dialog';
 import { ErrorNotice } from '../../ui/ErrorNotice';
-import { Spinner } from '../../ui/Spinner';
+import { ErrorRetry } from '../../ui/ErrorRetry';
+import { fieldErrorsFrom, type FieldErrors } from '../../ui/fieldErrors';
+import { FormField } from '../../ui/FormField';
+import { InputField } from '../../ui/InputField';
+import { Loading } from '../../ui/Loading';
 import { useNotify } from '../../ui/Toasts';
-import { CopyField } from './CopyField';
-import { fieldErrorsFrom, type FieldErrors } from './fieldErrors';
-import { FormField } from './FormField';
+import { useFieldProblems } from '../../ui/useFieldProblems';
 import { formatDate, formatDateTime } from './format';
+import { ShownOnce } from './ShownOnce';
 
 const expiryChoices = [
   ['', 'Never'],
@@ -30,7 +33,7 @@ export function TokensSection() {
   const notify = useNotify();
   const [name, setName] = useState('');
   const [expiry, setExpiry] = useState<string>('');
-  const [localErrors, setLocalErrors] = useState<FieldErrors>({});
+  const [localErrors, check] = useFieldProblems();
   const [revoking, setRevoking] = useState<ApiToken | null>(null);
   const [now] = useState(() => Date.now());
   const tokens = useQuery({
@@ -58,50 +61,37 @@ export function TokensSection() {
   const submit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     const trimmed = name.trim();
-    if (trimmed === '') {
-      setLocalErrors({ name: 'Name the token after where it is used, e.g. “CI deploy”' });
-      const control = event.currentTarget.elements.namedItem('name');
-      if (control instanceof HTMLElement) control.focus();
-      return;
-    }
-    setLocalErrors({});
+    const problems =
+      trimmed === '' ? { name: 'Name the token after where it is used, e.g. “CI deploy”' } : {};
+    if (!check(event.currentTarget, problems)) return;
     create.mutate({ name: trimmed, ...(expiry ? { expiresInDays: Number(expiry) } : {}) });
   };
   return (
-    <section className="account-section" aria-labelledby="account-tokens">
+    <section className="page-section account-section" aria-labelledby="account-tokens">
       <h2 id="account-tokens">API tokens</h2>
-      <p className="account-section-note">
+      <p className="page-note">
         Scripts and tools use a token instead of your password: send it as{' '}
         <code>Authorization: Bearer &lt;token&gt;</code>. A token can do everything you can.
       </p>
       {create.data ? (
-        <div className="account-token-created" role="status">
-          <strong>Token “{create.data.apiToken.name}” created.</strong>
-          <p className="account-warning">
-            Copy it now: this is the only time it is shown. Store it like a password; anyone holding it acts
-            as you.
-          </p>
-          <CopyField label="New API token" value={create.data.token} />
-          <div className="account-actions">
-            <Button variant="secondary" onClick={() => create.reset()}>
-              Done
-            </Button>
-          </div>
-        </div>
+        <ShownOnce
+          title={<strong>Token “{create.data.apiToken.name}” created.</strong>}
+          warning="Copy it now: this is the only time it is shown. Store it like a password; anyone holding it acts as you."
+          label="New API token"
+          value={create.data.token}
+          onDone={() => create.reset()}
+        />
       ) : (
         <form className="account-form account-inline-form" onSubmit={submit} noValidate>
-          <FormField label="Token name" error={errors.name}>
-            {(control) => (
-              <input
-                {...control}
-                name="name"
-                maxLength={100}
-                placeholder="e.g. CI deploy"
-                value={name}
-                onChange={(event) => setName(event.target.value)}
-              />
-            )}
-          </FormField>
+          <InputField
+            label="Token name"
+            error={errors.name}
+            name="name"
+            maxLength={100}
+            placeholder="e.g. CI deploy"
+            value={name}
+            onValue={setName}
+          />
           <FormField label="Expires" error={errors.expiresInDays}>
             {(control) => (
               <select
@@ -124,19 +114,8 @@ export function TokensSection() {
         </form>
       )}
       {create.error && !errors.name && <ErrorNotice error={create.error} />}
-      {tokens.isPending && (
-        <p className="account-loading">
-          <Spinner /> Loading tokens…
-        </p>
-      )}
-      {tokens.error && (
-        <div className="account-error">
-          <ErrorNotice error={tokens.error} />
-          <Button variant="secondary" onClick={() => void tokens.refetch()}>
-            Retry
-          </Button>
-        </div>
-      )}
+      {tokens.isPending && <Loading>Loading tokens…</Loading>}
+      <ErrorRetry error={tokens.error} onRetry={() => void tokens.refetch()} />
       {tokens.data?.length === 0 && <p className="account-empty">No tokens yet.</p>}
       {tokens.data && tokens.data.length > 0 && (
         <ul className="account-list" aria-label="API tokens">

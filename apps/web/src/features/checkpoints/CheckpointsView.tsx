@@ -13,7 +13,7 @@ import { useProjectEvents } from '../../platform/projectEvents';
 import { can } from '../../platform/projects';
 import { queryKeys } from '../../platform/queryKeys';
 import { Button, IconButton } from '../../ui/Button';
-import { Dialog } from '../../ui/Dialog';
+import { ConfirmDialog } from '../../ui/ConfirmDialog';
 import { ErrorNotice } from '../../ui/ErrorNotice';
 import { Spinner } from '../../ui/Spinner';
 import { useNotify } from '../../ui/Toasts';
@@ -94,8 +94,8 @@ export function CheckpointsView({ project }: { project: Project }) {
   const unsaved = editors.dirtyPaths.size;
 
   return (
-    <div className="checkpoints">
-      <div className="checkpoints-header">
+    <div className="side-view checkpoints">
+      <div className="side-view-header">
         <IconButton label="Refresh Checkpoints" onClick={() => void refresh()}>
           ↻
         </IconButton>
@@ -178,13 +178,21 @@ export function CheckpointsView({ project }: { project: Project }) {
           );
         })}
       </ol>
-      <Dialog open={restoring !== null} title="Restore checkpoint?" onClose={() => setRestoring(null)}>
-        {restoring && (
+      <ConfirmDialog
+        subject={restoring}
+        title="Restore checkpoint?"
+        confirm="Restore"
+        busy={restore.isPending}
+        error={restore.error}
+        onConfirm={(checkpoint) => restore.mutate(checkpoint)}
+        onCancel={() => setRestoring(null)}
+      >
+        {(checkpoint) => (
           <>
             <p>
               The project&apos;s files will be put back as they were at{' '}
-              <strong>{summaryOf(restoring.message).title}</strong> (
-              {new Date(restoring.createdAt).toLocaleString()}): files changed since are reverted and files
+              <strong>{summaryOf(checkpoint.message).title}</strong> (
+              {new Date(checkpoint.createdAt).toLocaleString()}): files changed since are reverted and files
               added since are removed.
             </p>
             <p>
@@ -200,18 +208,9 @@ export function CheckpointsView({ project }: { project: Project }) {
                 </Button>
               </p>
             )}
-            <ErrorNotice error={restore.error} />
-            <div className="dialog-actions">
-              <Button variant="danger" busy={restore.isPending} onClick={() => restore.mutate(restoring)}>
-                Restore
-              </Button>
-              <Button variant="secondary" onClick={() => setRestoring(null)}>
-                Cancel
-              </Button>
-            </div>
           </>
         )}
-      </Dialog>
+      </ConfirmDialog>
     </div>
   );
 }

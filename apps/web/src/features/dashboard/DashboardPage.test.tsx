@@ -1,111 +1,25 @@
 // @vitest-environment happy-dom
-import type { ContainerInfo, Project, TemplateSummary, User } from '@vaporform/contracts';
-import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
-import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import type { Project } from '@vaporform/contracts';
+import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { Router } from 'wouter';
-import { memoryLocation } from 'wouter/memory-location';
-import { closeProjectSocket } from '../../platform/projectEvents';
-import { queryKeys } from '../../platform/queryKeys';
-import { ToastProvider } from '../../ui/Toasts';
+import { FakeSocket } from '../../testing/FakeSocket';
+import { makeContainer, makeProject, makeTemplate, makeUser } from '../../testing/fixtures';
+import { cleanUpPage, renderPage } from '../../testing/renderPage';
+import { json, stubApi, type ApiCall } from '../../testing/stubApi';
 import { DashboardPage } from './DashboardPage';
 
-const me: User = {
-  id: '00000000-0000-4000-8000-000000000001',
-  email: 'me@example.com',
-  name: 'Mia Me',
-  role: 'user',
-  createdAt: '2025-01-01T00:00:00.000Z',
-};
+const me = makeUser();
 const mineId = '00000000-0000-4000-8000-0000000000a1';
 const sharedId = '00000000-0000-4000-8000-0000000000b2';
 
-function project(id: string, name: string, ownerId: string, extra: Partial<Project> = {}): Project {
-  return {
-    id,
-    slug: name.toLowerCase(),
-    name,
-    description: '',
-    templateId: 'node-express',
-    visibility: 'private',
-    ownerId,
-    permission: 'admin',
-    createdAt: '2025-01-01T00:00:00.000Z',
-    updatedAt: '2025-01-01T00:00:00.000Z',
-    lastOpenedAt: null,
-    ...extra,
-  };
-}
-const templates: TemplateSummary[] = [
-  {
-    id: 'node-express',
-    name: 'Node + Express',
-    description: 'x',
-    language: 'typescript',
-    framework: 'Express',
-    stack: 'node',
-    port: 3000,
-    needsNetwork: false,
-  },
-];
-const container = (projectId: string, status: ContainerInfo['status']): ContainerInfo => ({
-  projectId,
-  status,
-  message: null,
-  runtime: 'docker',
-  environment: 'template',
-  image: null,
-  appPort: 3000,
-  address: null,
-  startedAt: null,
-  readyAt: null,
-  stopReason: null,
-  exitCode: null,
-  restarts: 0,
-  lastLogLines: [],
-  resources: { memoryBytes: 0, cpus: 0 },
-});
-
-const json = (status: number, body: unknown) =>
-  new Response(body === null ? null : JSON.stringify(body), {
-    status,
-    headers: { 'content-type': 'application/json' },
-  });
-
-/** A stand-in for the project socket: records subscriptions and lets a test push server messages. */
-class FakeSocket {
-  static OPEN = 1;
-  static last: FakeSocket | undefined;
-  readyState = 0;
-  sent: unknown[] = [];
-  private listeners = new Map<string, ((event: unknown) => void)[]>();
-  constructor(readonly url: string) {
-    FakeSocket.last = this;
-    setTimeout(() => {
-      this.readyState = 1;
-      this.emit('open', {});
-    }, 0);
-  }
-  addEventListener(type: string, listener: (event: unknown) => void) {
-    this.listeners.set(type, [...(this.listeners.get(type) ?? []), listener]);
-  }
-  send(data: string) {
-    this.sent.push(JSON.parse(data));
-  }
-  close() {}
-  emit(type: string, event: unknown) {
-    for (const listener of this.listeners.get(type) ?? []) listener(event);
-  }
-  push(message: unknown) {
-    this.emit('message', { data: JSON.stringify(message) });
-  }
-}
+const project = (id: string, name: string, ownerId: string, extra: Partial<Project> = {}): Project =>
+  makeProject({ id, slug: name.toLowerCase(), name, ownerId, ...extra });
+const templates = [makeTemplate({ description: 'x' })];
 
 let projects: Project[];
-let calls: string[];
+let calls: ApiCall[];
 
 beforeEach(() => {
-  calls = [];
   projects = [
     project(mineId, 'Alpha', me.id, { lastOpenedAt: new Date(Date.now() - 3 * 3600_000).toISOString() }),
     project(sharedId, 'Beta', '00000000-0000-4000-8000-000000000002', {
@@ -114,47 +28,24 @@ beforeEach(() => {
     }),
   ];
   vi.stubGlobal('WebSocket', FakeSocket);
-  vi.stubGlobal(
-    'fetch',
-    vi.fn(async (input: string, init?: RequestInit) => {
-      const route = `${init?.method ?? 'GET'} ${input}`;
-      calls.push(route);
-      if (route === 'GET /api/projects') return json(200, projects);
-      if (route === 'GET /api/templates') return json(200, templates);
-      if (route === `GET /api/projects/${mineId}/container`) return json(200, container(mineId, 'stopped'));
-      if (route === `GET /api/projects/${sharedId}/container`) {
-        return json(503, { error: { code: 'unavailable', message: 'No container runtime' } });
-      }
-      if (route === `DELETE /api/projects/${mineId}`) {
-        projects = projects.filter((p) => p.id !== mineId);
-        return new Response(null, { status: 204 });
-      }
-      return json(404, { error: { code: 'not_found', message: route } });
-    }),
-  );
+  calls = stubApi((route) => {
+    if (route === 'GET /api/projects') return json(200, projects);
+    if (route === 'GET /api/templates') return json(200, templates);
+    if (route === `GET /api/projects/${mineId}/container`) return json(200, makeContainer(mineId, 'stopped'));
+    if (route === `GET /api/projects/${sharedId}/container`) {
+      return json(503, { error: { code: 'unavailable', message: 'No container runtime' } });
+    }
+    if (route === `DELETE /api/projects/${mineId}`) {
+      projects = projects.filter((p) => p.id !== mineId);
+      return new Response(null, { status: 204 });
+    }
+    return json(404, { error: { code: 'not_found', message: route } });
+  });
 });
 
-afterEach(() => {
-  cleanup();
-  closeProjectSocket();
-  vi.unstubAllGlobals();
-});
+afterEach(cleanUpPage);
 
-function setup() {
-  const client = new QueryClient({ defaultOptions: { queries: { retry: false } } });
-  client.setQueryData(queryKeys.me, me);
-  const location = memoryLocation({ path: '/', record: true });
-  render(
-    <QueryClientProvider client={client}>
-      <ToastProvider>
-        <Router hook={location.hook} searchHook={location.searchHook}>
-          <DashboardPage />
-        </Router>
-      </ToastProvider>
-    </QueryClientProvider>,
-  );
-  return { client, history: location.history ?? [] };
-}
+const setup = () => renderPage(<DashboardPage />, { path: '/', me });
 
 describe('DashboardPage', () => {
   it('splits my projects from shared ones with stack, visibility, status and last opened', async () => {
@@ -202,7 +93,7 @@ describe('DashboardPage', () => {
     fireEvent.change(screen.getByLabelText('Type Alpha to confirm'), { target: { value: 'Alpha' } });
     expect(confirm).toHaveProperty('disabled', false);
     fireEvent.click(confirm);
-    await waitFor(() => expect(calls).toContain(`DELETE /api/projects/${mineId}`));
+    await waitFor(() => expect(calls.map((call) => call.route)).toContain(`DELETE /api/projects/${mineId}`));
     await waitFor(() => expect(screen.queryByRole('link', { name: 'Alpha' })).toBeNull());
   });
 

@@ -1,31 +1,20 @@
-import {
-  ProjectListSchema,
-  TemplateListSchema,
-  type Project,
-  type TemplateSummary,
-} from '@vaporform/contracts';
+import { ProjectListSchema, type Project, type TemplateSummary } from '@vaporform/contracts';
 import { useQuery } from '@tanstack/react-query';
 import { useMemo, useState, type ReactNode } from 'react';
-import { Link, useLocation } from 'wouter';
+import { useLocation } from 'wouter';
 import { api } from '../../platform/api';
 import { queryKeys } from '../../platform/queryKeys';
 import { useUser } from '../../platform/session';
 import { Button } from '../../ui/Button';
-import { ErrorNotice } from '../../ui/ErrorNotice';
+import { ErrorRetry } from '../../ui/ErrorRetry';
+import { Page } from '../../ui/Page';
 import { AccountMenu } from '../auth';
+import { useTemplates } from '../wizard';
 import { DeleteProjectDialog } from './DeleteProjectDialog';
 import { ProjectCard } from './ProjectCard';
 import { useNow } from './relativeTime';
 import { canDelete, splitProjects } from './splitProjects';
 import './dashboard.css';
-
-export function useTemplates() {
-  return useQuery({
-    queryKey: queryKeys.templates,
-    queryFn: () => api('/api/templates', { schema: TemplateListSchema }),
-    staleTime: Infinity,
-  });
-}
 
 function SkeletonCards() {
   return (
@@ -108,19 +97,15 @@ export function DashboardPage() {
   );
 
   return (
-    <div className="dash-page">
-      <header className="dash-header">
-        <Link href="/" className="dash-brand">
-          <span className="dash-logo" aria-hidden="true">
-            V
-          </span>
-          Vaporform
-        </Link>
-        <span className="dash-header-spacer" />
-        <Button onClick={() => navigate('/new')}>New project</Button>
-        <AccountMenu />
-      </header>
-      <main className="dash-main">
+    <Page
+      actions={
+        <>
+          <Button onClick={() => navigate('/new')}>New project</Button>
+          <AccountMenu />
+        </>
+      }
+    >
+      <main className="page-main dash-main">
         <h1 className="visually-hidden">Your projects</h1>
         {projects.isPending && (
           <section className="dash-section">
@@ -128,14 +113,11 @@ export function DashboardPage() {
             <SkeletonCards />
           </section>
         )}
-        {projects.error && (
-          <div className="dash-error">
-            <ErrorNotice error={projects.error} />
-            <Button variant="secondary" busy={projects.isFetching} onClick={() => void projects.refetch()}>
-              Retry
-            </Button>
-          </div>
-        )}
+        <ErrorRetry
+          error={projects.error}
+          busy={projects.isFetching}
+          onRetry={() => void projects.refetch()}
+        />
         {projects.data && (
           <>
             <ProjectSection
@@ -172,6 +154,6 @@ export function DashboardPage() {
         )}
       </main>
       {deleting && <DeleteProjectDialog project={deleting} open onClose={() => setDeleting(null)} />}
-    </div>
+    </Page>
   );
 }

@@ -6,8 +6,8 @@ import { queryKeys } from '../../platform/queryKeys';
 import { Button } from '../../ui/Button';
 import { Dialog } from '../../ui/Dialog';
 import { ErrorNotice } from '../../ui/ErrorNotice';
+import { InputField } from '../../ui/InputField';
 import { useNotify } from '../../ui/Toasts';
-import { FormField } from '../auth';
 import './dashboard.css';
 
 /** Deleting cannot be undone, so the person types the project's name to confirm it. */
@@ -55,18 +55,14 @@ export function DeleteProjectDialog({
           This deletes the project for everyone: its files, checkpoints, container and preview. It cannot be
           undone.
         </p>
-        <FormField label={`Type ${project.name} to confirm`}>
-          {(control) => (
-            <input
-              {...control}
-              autoFocus
-              autoComplete="off"
-              spellCheck={false}
-              value={typed}
-              onChange={(event) => setTyped(event.target.value)}
-            />
-          )}
-        </FormField>
+        <InputField
+          label={`Type ${project.name} to confirm`}
+          autoFocus
+          autoComplete="off"
+          spellCheck={false}
+          value={typed}
+          onValue={setTyped}
+        />
         <ErrorNotice error={remove.error} />
         <div className="dialog-actions">
           <Button variant="secondary" onClick={close} disabled={remove.isPending}>

@@ -5,6 +5,8 @@ import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testi
 import type { ReactNode } from 'react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { CommandRegistry, CommandsContext } from '../../platform/commands';
+import { makeProject } from '../../testing/fixtures';
+import { json, stubApi, type ApiCall } from '../../testing/stubApi';
 import { ToastProvider } from '../../ui/Toasts';
 import type { Editors } from '../editor';
 import { ExplorerView } from './ExplorerView';
@@ -15,19 +17,7 @@ vi.mock('../../platform/projectEvents', () => ({ useProjectEvents: () => undefin
 vi.mock('../editor', () => ({ useEditors: () => editors }));
 
 const projectId = '00000000-0000-4000-8000-000000000042';
-const project = (permission: Project['permission']): Project => ({
-  id: projectId,
-  slug: 'demo',
-  name: 'Demo',
-  description: '',
-  templateId: 'node-express',
-  visibility: 'private',
-  ownerId: '00000000-0000-4000-8000-000000000001',
-  permission,
-  createdAt: '2025-01-01T00:00:00.000Z',
-  updatedAt: '2025-01-01T00:00:00.000Z',
-  lastOpenedAt: null,
-});
+const project = (permission: Project['permission']): Project => makeProject({ id: projectId, permission });
 
 const file = (path: string): TreeEntry => ({ name: path.split('/').at(-1)!, path, type: 'file' });
 const tree: TreeEntry[] = [
@@ -36,10 +26,7 @@ const tree: TreeEntry[] = [
   file('package.json'),
 ];
 
-const json = (status: number, body: unknown) =>
-  new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
-
-let calls: { route: string; body: unknown }[];
+let calls: ApiCall[];
 let editors: Editors & { calls: unknown[][] };
 
 function makeEditors(): Editors & { calls: unknown[][] } {
@@ -58,25 +45,18 @@ function makeEditors(): Editors & { calls: unknown[][] } {
 }
 
 beforeEach(() => {
-  calls = [];
   editors = makeEditors();
   sessionStorage.clear();
-  vi.stubGlobal(
-    'fetch',
-    vi.fn(async (input: string, init?: RequestInit) => {
-      const route = `${init?.method ?? 'GET'} ${input}`;
-      const body = typeof init?.body === 'string' ? (JSON.parse(init.body) as unknown) : undefined;
-      calls.push({ route, body });
-      if (route === `GET /api/projects/${projectId}/tree`) return json(200, { root: tree, truncated: false });
-      if (route === `POST /api/projects/${projectId}/move`) return json(200, body);
-      if (route.startsWith(`DELETE /api/projects/${projectId}/files/`))
-        return new Response(null, { status: 204 });
-      if (route.startsWith(`PUT /api/projects/${projectId}/files/`)) {
-        return json(201, { path: 'x', etag: '"e"', size: 0 });
-      }
-      return json(404, { error: { code: 'not_found', message: route } });
-    }),
-  );
+  calls = stubApi((route, body) => {
+    if (route === `GET /api/projects/${projectId}/tree`) return json(200, { root: tree, truncated: false });
+    if (route === `POST /api/projects/${projectId}/move`) return json(200, body);
+    if (route.startsWith(`DELETE /api/projects/${projectId}/files/`))
+      return new Response(null, { status: 204 });
+    if (route.startsWith(`PUT /api/projects/${projectId}/files/`)) {
+      return json(201, { path: 'x', etag: '"e"', size: 0 });
+    }
+    return json(404, { error: { code: 'not_found', message: route } });
+  });
 });
 afterEach(() => {
   cleanup();

@@ -2,16 +2,16 @@ import type { Project, TreeEntry } from '@vaporform/contracts';
 import { useMemo, useRef, useState, type MouseEvent } from 'react';
 import { can } from '../../platform/projects';
 import { Button } from '../../ui/Button';
+import { ConfirmDialog } from '../../ui/ConfirmDialog';
 import { ErrorNotice } from '../../ui/ErrorNotice';
 import { Spinner } from '../../ui/Spinner';
 import { useEditors } from '../editor';
-import { ConfirmDialog } from './ConfirmDialog';
 import { ContextMenu } from './ContextMenu';
-import { ExplorerToolbar } from './ExplorerToolbar';
 import { useProjectTree } from './explorerApi';
+import { ExplorerToolbar } from './ExplorerToolbar';
 import { InlineName } from './InlineName';
-import { TreeRow } from './TreeRow';
 import { basename, dirname, sortTree } from './treeModel';
+import { TreeRow } from './TreeRow';
 import { useExplorerCommands } from './useExplorerCommands';
 import { useTreeActions } from './useTreeActions';
 import { useTreeDragAndDrop } from './useTreeDragAndDrop';
@@ -78,7 +78,7 @@ function Explorer({ project }: { project: Project }) {
   };
 
   return (
-    <div className="explorer" aria-busy={actions.busy || uploading || undefined}>
+    <div className="side-view explorer" aria-busy={actions.busy || uploading || undefined}>
       <div className="explorer-header">
         <h2 className="explorer-title" title={project.name}>
           {project.name}

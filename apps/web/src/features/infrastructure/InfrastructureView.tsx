@@ -20,6 +20,7 @@ import {
   type ContainerAction,
 } from './containerInfo';
 import { formatBytes, fraction, networkRates, timeAgo } from './format';
+import { LastLogLines } from './LastLogLines';
 import './infrastructure.css';
 
 interface StatsView {
@@ -48,9 +49,7 @@ export function InfrastructureView({ project }: { project: Project }) {
           {info.lastLogLines.length > 0 && (info.status === 'crashed' || info.exitCode !== null) && (
             <>
               <h2 className="infra-heading">Last lines before the crash</h2>
-              <pre className="infra-lines" aria-label="Last log lines">
-                {info.lastLogLines.join('\n')}
-              </pre>
+              <LastLogLines lines={info.lastLogLines} className="infra-lines" />
             </>
           )}
           <h2 className="infra-heading">Resource use</h2>

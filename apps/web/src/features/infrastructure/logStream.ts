@@ -1,6 +1,7 @@
 import { ContainerLogLineSchema, type ContainerLogLine } from '@vaporform/contracts';
 import { ApiError, describeError } from '../../platform/ApiError';
 import { readNdjson } from './ndjson';
+import { RetryTimer, type TimerHooks } from './RetryTimer';
 
 export type LogStreamState =
   | { kind: 'connecting' }
@@ -10,7 +11,7 @@ export type LogStreamState =
   | { kind: 'retrying'; error: string | null; retryAt: number }
   | { kind: 'failed'; error: string };
 
-export interface LogStreamOptions {
+export interface LogStreamOptions extends TimerHooks {
   /** Opens `GET …/logs?follow=true` with these parameters and answers the NDJSON body. */
   open: (query: { tail: number; since?: string }, signal: AbortSignal) => Promise<ReadableStream<Uint8Array>>;
   onLines: (lines: ContainerLogLine[]) => void;
@@ -21,8 +22,6 @@ export interface LogStreamOptions {
   tail?: number;
   /** At most this many lines when resuming after a gap (default 5000). */
   resumeTail?: number;
-  setTimer?: (run: () => void, ms: number) => unknown;
-  clearTimer?: (timer: unknown) => void;
   now?: () => number;
 }
 
@@ -35,7 +34,7 @@ export const logReopenDelaysMs = [1000, 2000, 5000, 10_000] as const;
  */
 export class LogStream {
   private controller: AbortController | undefined;
-  private timer: unknown;
+  private readonly retryTimer: RetryTimer;
   private attempt = 0;
   private stopped = false;
   /** Time (ms) of the newest line so far, and the lines seen in that millisecond: the resume point. */
@@ -43,7 +42,9 @@ export class LogStream {
   private lastKeys = new Set<string>();
   private sawLine = false;
 
-  constructor(private readonly options: LogStreamOptions) {}
+  constructor(private readonly options: LogStreamOptions) {
+    this.retryTimer = new RetryTimer(options);
+  }
 
   start(): void {
     this.stopped = false;
@@ -52,7 +53,7 @@ export class LogStream {
 
   stop(): void {
     this.stopped = true;
-    this.clearTimer();
+    this.retryTimer.cancel();
     this.controller?.abort();
     this.controller = undefined;
   }
@@ -60,7 +61,7 @@ export class LogStream {
   /** The container (re)started: an idle or waiting stream opens now. */
   kick(): void {
     if (this.stopped || this.controller) return;
-    this.clearTimer();
+    this.retryTimer.cancel();
     this.connect();
   }
 
@@ -127,18 +128,6 @@ export class LogStream {
     const delay = logReopenDelaysMs[Math.min(this.attempt, logReopenDelaysMs.length - 1)] ?? 10_000;
     this.attempt += 1;
     this.options.onState({ kind: 'retrying', error, retryAt: (this.options.now?.() ?? Date.now()) + delay });
-    const setTimer = this.options.setTimer ?? ((run: () => void, ms: number) => setTimeout(run, ms));
-    this.timer = setTimer(() => {
-      this.timer = undefined;
-      this.connect();
-    }, delay);
-  }
-
-  private clearTimer(): void {
-    if (this.timer === undefined) return;
-    const clear =
-      this.options.clearTimer ?? ((timer: unknown) => clearTimeout(timer as ReturnType<typeof setTimeout>));
-    clear(this.timer);
-    this.timer = undefined;
+    this.retryTimer.schedule(() => this.connect(), delay);
   }
 }

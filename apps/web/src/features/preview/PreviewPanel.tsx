@@ -6,7 +6,7 @@ import { can } from '../../platform/projects';
 import { Button, IconButton } from '../../ui/Button';
 import { ErrorNotice } from '../../ui/ErrorNotice';
 import { Spinner } from '../../ui/Spinner';
-import { phaseLabels, useContainerAction, useContainerInfo } from '../infrastructure';
+import { LastLogLines, phaseLabels, useContainerAction, useContainerInfo } from '../infrastructure';
 import { isProblem, previewReports, reportFromMessage, usePreviewReports } from './previewReports';
 import { iframeCookiesBlocked, originOf, pathWithin, resolvePreviewPath } from './previewUrl';
 import './preview.css';
@@ -269,9 +269,7 @@ function ContainerBanner({ project, info }: { project: Project; info: ContainerI
           )}
         </div>
         {info.lastLogLines.length > 0 && (
-          <pre className="preview-crash-lines" aria-label="Last log lines">
-            {info.lastLogLines.slice(-15).join('\n')}
-          </pre>
+          <LastLogLines lines={info.lastLogLines.slice(-15)} className="preview-crash-lines" />
         )}
       </div>
     );

@@ -149,8 +149,8 @@ export function SearchView({
   const error = 'error' in built ? built.error : null;
 
   return (
-    <div className="search-view">
-      <div className="search-header">
+    <div className="side-view">
+      <div className="side-view-header">
         {/* The workbench titles the view; this row holds its actions, like VS Code's title bar actions. */}
         <div className="search-toolbar" role="toolbar" aria-label="Search actions">
           <IconButton label="Refresh" onClick={searchNow} disabled={!('body' in built)}>

@@ -2,14 +2,16 @@ import { ProjectSchema, type Project, type Visibility } from '@vaporform/contrac
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { api, apiPath } from '../../platform/api';
-import { ApiError } from '../../platform/ApiError';
 import { can } from '../../platform/projects';
 import { queryKeys } from '../../platform/queryKeys';
 import { Button } from '../../ui/Button';
 import { ErrorNotice } from '../../ui/ErrorNotice';
+import type { FieldErrors } from '../../ui/fieldErrors';
+import { FormField } from '../../ui/FormField';
+import { InputField } from '../../ui/InputField';
+import { RadioCards } from '../../ui/RadioCards';
 import { useNotify } from '../../ui/Toasts';
-import { FormField } from '../auth';
-import { validateSlug } from '../wizard';
+import { projectFieldErrors, validateSlug } from '../wizard';
 
 export interface GeneralValues {
   name: string;
@@ -34,18 +36,14 @@ export function changedFields(project: GeneralValues, edits: Partial<GeneralValu
   return changes;
 }
 
-type FieldErrors = Partial<Record<keyof GeneralValues, string>>;
-
-function serverFieldErrors(error: unknown): FieldErrors {
-  const errors: FieldErrors = {};
-  if (!(error instanceof ApiError)) return errors;
-  for (const issue of error.issues) {
-    const field = issue.path.replace(/^body\.?/, '') as keyof GeneralValues;
-    if (field && errors[field] === undefined) errors[field] = issue.message;
-  }
-  if (error.code === 'conflict' && /slug/i.test(error.message)) errors.slug = error.message;
-  return errors;
-}
+const visibilities = [
+  { value: 'private', label: 'Private', help: 'Only members see the code and the preview.' },
+  {
+    value: 'public',
+    label: 'Public',
+    help: 'Anyone with the address can use the running app; the code stays private.',
+  },
+] as const;
 
 export function GeneralSection({ project }: { project: Project }) {
   const client = useQueryClient();
@@ -74,7 +72,7 @@ export function GeneralSection({ project }: { project: Project }) {
   const slugProblem = values.slug === '' ? 'Enter a slug' : validateSlug(values.slug);
   const nameProblem = values.name.trim() === '' ? 'Name your project' : null;
   const errors: FieldErrors = {
-    ...serverFieldErrors(save.error),
+    ...projectFieldErrors(save.error),
     ...(nameProblem ? { name: nameProblem } : {}),
     ...(slugProblem ? { slug: slugProblem } : {}),
   };
@@ -86,26 +84,21 @@ export function GeneralSection({ project }: { project: Project }) {
   };
 
   return (
-    <section className="settings-section" aria-labelledby="settings-general">
+    <section className="page-section settings-section" aria-labelledby="settings-general">
       <h2 id="settings-general">General</h2>
       {!canWrite && (
-        <p className="settings-note">
-          You can read this project; ask an admin of it to change these settings.
-        </p>
+        <p className="page-note">You can read this project; ask an admin of it to change these settings.</p>
       )}
       <form className="settings-form" onSubmit={submit} noValidate>
-        <FormField label="Name" error={errors.name}>
-          {(control) => (
-            <input
-              {...control}
-              name="name"
-              maxLength={80}
-              disabled={!canWrite}
-              value={values.name}
-              onChange={(event) => edit({ name: event.target.value })}
-            />
-          )}
-        </FormField>
+        <InputField
+          label="Name"
+          error={errors.name}
+          name="name"
+          maxLength={80}
+          disabled={!canWrite}
+          value={values.name}
+          onValue={(name) => edit({ name })}
+        />
         <FormField label="Description" error={errors.description}>
           {(control) => (
             <textarea
@@ -146,43 +139,22 @@ export function GeneralSection({ project }: { project: Project }) {
             />
           )}
         </FormField>
-        <fieldset className="settings-visibility" disabled={!isAdmin}>
-          <legend>Visibility</legend>
-          {(
-            [
-              ['private', 'Private', 'Only members see the code and the preview.'],
-              [
-                'public',
-                'Public',
-                'Anyone with the address can use the running app; the code stays private.',
-              ],
-            ] as const
-          ).map(([value, label, help]) => (
-            <label
-              key={value}
-              className="settings-choice"
-              data-checked={values.visibility === value || undefined}
-            >
-              <input
-                type="radio"
-                name="visibility"
-                value={value}
-                checked={values.visibility === value}
-                onChange={() => edit({ visibility: value })}
-              />
-              <span>
-                <strong>{label}</strong>
-                <span className="settings-help">{help}</span>
-              </span>
-            </label>
-          ))}
+        <RadioCards
+          legend="Visibility"
+          name="visibility"
+          options={visibilities}
+          value={values.visibility}
+          onChange={(visibility) => edit({ visibility })}
+          disabled={!isAdmin}
+          className="settings-visibility"
+        >
           {!isAdmin && <p className="settings-help">Only admins of the project change its visibility.</p>}
-        </fieldset>
-        {save.error && Object.keys(serverFieldErrors(save.error)).length === 0 && (
+        </RadioCards>
+        {save.error && Object.keys(projectFieldErrors(save.error)).length === 0 && (
           <ErrorNotice error={save.error} />
         )}
         {canWrite && (
-          <div className="settings-actions">
+          <div className="page-actions settings-actions">
             <Button variant="secondary" disabled={!dirty || save.isPending} onClick={() => setEdits({})}>
               Discard changes
             </Button>

@@ -19,9 +19,11 @@ import { queryKeys } from '../../platform/queryKeys';
 import { Button } from '../../ui/Button';
 import { Dialog } from '../../ui/Dialog';
 import { ErrorNotice } from '../../ui/ErrorNotice';
-import { Spinner } from '../../ui/Spinner';
+import { ErrorRetry } from '../../ui/ErrorRetry';
+import { FormField } from '../../ui/FormField';
+import { InputField } from '../../ui/InputField';
+import { Loading } from '../../ui/Loading';
 import { useNotify } from '../../ui/Toasts';
-import { FormField } from '../auth';
 
 export const permissionHelp: Record<ProjectPermission, string> = {
   read: 'Read: see files and the preview',
@@ -176,25 +178,14 @@ export function MembersSection({ project, me }: { project: Project; me: User }) 
   };
 
   return (
-    <section className="settings-section" aria-labelledby="settings-members">
+    <section className="page-section settings-section" aria-labelledby="settings-members">
       <h2 id="settings-members">Members</h2>
-      <p className="settings-note">
+      <p className="page-note">
         People who can open this project. {permissionHelp.read}; {permissionHelp.write.toLowerCase()};{' '}
         {permissionHelp.execute.toLowerCase()}; {permissionHelp.admin.toLowerCase()}.
       </p>
-      {members.isPending && (
-        <p className="settings-loading">
-          <Spinner /> Loading members…
-        </p>
-      )}
-      {members.error && (
-        <div className="settings-error">
-          <ErrorNotice error={members.error} />
-          <Button variant="secondary" onClick={() => void members.refetch()}>
-            Retry
-          </Button>
-        </div>
-      )}
+      {members.isPending && <Loading>Loading members…</Loading>}
+      <ErrorRetry error={members.error} onRetry={() => void members.refetch()} />
       {members.data && (
         <ul className="settings-members" aria-label="Members">
           {list.map((member) => {
@@ -244,19 +235,16 @@ export function MembersSection({ project, me }: { project: Project; me: User }) 
         <form className="settings-add" onSubmit={submitAdd} noValidate>
           <h3>Add a member</h3>
           <div className="settings-add-row">
-            <FormField label="Email" error={addFieldError}>
-              {(control) => (
-                <input
-                  {...control}
-                  name="email"
-                  type="email"
-                  autoComplete="off"
-                  placeholder="teammate@example.com"
-                  value={email}
-                  onChange={(event) => setEmail(event.target.value)}
-                />
-              )}
-            </FormField>
+            <InputField
+              label="Email"
+              error={addFieldError}
+              name="email"
+              type="email"
+              autoComplete="off"
+              placeholder="teammate@example.com"
+              value={email}
+              onValue={setEmail}
+            />
             <FormField label="Permission">
               {(control) => (
                 <select

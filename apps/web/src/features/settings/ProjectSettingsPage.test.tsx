@@ -1,22 +1,14 @@
 // @vitest-environment happy-dom
 import type { Member, Project, User } from '@vaporform/contracts';
-import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
-import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { Router } from 'wouter';
-import { memoryLocation } from 'wouter/memory-location';
-import { closeProjectSocket } from '../../platform/projectEvents';
-import { queryKeys } from '../../platform/queryKeys';
-import { ToastProvider } from '../../ui/Toasts';
+import { FakeSocket } from '../../testing/FakeSocket';
+import { makeProject, makeUser } from '../../testing/fixtures';
+import { cleanUpPage, renderPage } from '../../testing/renderPage';
+import { json, stubApi, type ApiCall } from '../../testing/stubApi';
 import { ProjectSettingsPage } from './ProjectSettingsPage';
 
-const owner: User = {
-  id: '00000000-0000-4000-8000-000000000001',
-  email: 'olga@example.com',
-  name: 'Olga Owner',
-  role: 'user',
-  createdAt: '2025-01-01T00:00:00.000Z',
-};
+const owner = makeUser({ email: 'olga@example.com', name: 'Olga Owner' });
 const writer: User = {
   ...owner,
   id: '00000000-0000-4000-8000-000000000002',
@@ -25,82 +17,43 @@ const writer: User = {
 };
 const projectId = '00000000-0000-4000-8000-0000000000d4';
 
-const project = (permission: Project['permission']): Project => ({
-  id: projectId,
-  slug: 'shop',
-  name: 'Shop',
-  description: 'A shop',
-  templateId: 'node-express',
-  visibility: 'private',
-  ownerId: owner.id,
-  permission,
-  createdAt: '2025-01-01T00:00:00.000Z',
-  updatedAt: '2025-01-01T00:00:00.000Z',
-  lastOpenedAt: null,
-});
+const project = (permission: Project['permission']): Project =>
+  makeProject({
+    id: projectId,
+    slug: 'shop',
+    name: 'Shop',
+    description: 'A shop',
+    ownerId: owner.id,
+    permission,
+  });
 const members: Member[] = [
   { userId: owner.id, email: owner.email, name: owner.name, permission: 'admin', isOwner: true },
   { userId: writer.id, email: writer.email, name: writer.name, permission: 'write', isOwner: false },
 ];
 
-const json = (status: number, body: unknown) =>
-  new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
-
-class FakeSocket {
-  static OPEN = 1;
-  readyState = 0;
-  addEventListener() {}
-  send() {}
-  close() {}
-}
-
-let calls: { route: string; body: unknown }[];
+let calls: ApiCall[];
 let permission: Project['permission'];
 
 beforeEach(() => {
-  calls = [];
   vi.stubGlobal('WebSocket', FakeSocket);
-  vi.stubGlobal(
-    'fetch',
-    vi.fn(async (input: string, init?: RequestInit) => {
-      const route = `${init?.method ?? 'GET'} ${input}`;
-      const body = typeof init?.body === 'string' ? (JSON.parse(init.body) as unknown) : undefined;
-      calls.push({ route, body });
-      if (route === `GET /api/projects/${projectId}`) return json(200, project(permission));
-      if (route === `GET /api/projects/${projectId}/members`) return json(200, members);
-      if (route === `PATCH /api/projects/${projectId}`)
-        return json(200, { ...project(permission), ...(body as object) });
-      if (route === `PUT /api/projects/${projectId}/members/${writer.id}`) {
-        return json(200, { ...members[1], ...(body as object) });
-      }
-      if (route === `DELETE /api/projects/${projectId}/members/${writer.id}`)
-        return new Response(null, { status: 204 });
-      return json(404, { error: { code: 'not_found', message: route } });
-    }),
-  );
+  calls = stubApi((route, body) => {
+    if (route === `GET /api/projects/${projectId}`) return json(200, project(permission));
+    if (route === `GET /api/projects/${projectId}/members`) return json(200, members);
+    if (route === `PATCH /api/projects/${projectId}`)
+      return json(200, { ...project(permission), ...(body as object) });
+    if (route === `PUT /api/projects/${projectId}/members/${writer.id}`) {
+      return json(200, { ...members[1], ...(body as object) });
+    }
+    if (route === `DELETE /api/projects/${projectId}/members/${writer.id}`)
+      return new Response(null, { status: 204 });
+    return json(404, { error: { code: 'not_found', message: route } });
+  });
 });
 
-afterEach(() => {
-  cleanup();
-  closeProjectSocket();
-  vi.unstubAllGlobals();
-});
+afterEach(cleanUpPage);
 
-function setup(me: User) {
-  const client = new QueryClient({ defaultOptions: { queries: { retry: false } } });
-  client.setQueryData(queryKeys.me, me);
-  const location = memoryLocation({ path: `/projects/${projectId}/settings`, record: true });
-  render(
-    <QueryClientProvider client={client}>
-      <ToastProvider>
-        <Router hook={location.hook} searchHook={location.searchHook}>
-          <ProjectSettingsPage projectId={projectId} />
-        </Router>
-      </ToastProvider>
-    </QueryClientProvider>,
-  );
-  return { history: location.history ?? [] };
-}
+const setup = (me: User) =>
+  renderPage(<ProjectSettingsPage projectId={projectId} />, { path: `/projects/${projectId}/settings`, me });
 
 describe('ProjectSettingsPage', () => {
   it('lets the owner edit everything, manage members and delete', async () => {

@@ -6,7 +6,8 @@ import { useProject } from '../../platform/projects';
 import { useUser } from '../../platform/session';
 import { Button } from '../../ui/Button';
 import { ErrorNotice } from '../../ui/ErrorNotice';
-import { Spinner } from '../../ui/Spinner';
+import { Loading } from '../../ui/Loading';
+import { Page } from '../../ui/Page';
 import { AccountMenu } from '../auth';
 import { DeleteProjectDialog } from '../dashboard';
 import { GeneralSection } from './GeneralSection';
@@ -22,7 +23,7 @@ function DangerZone({ project }: { project: Project }) {
   const [, navigate] = useLocation();
   const [open, setOpen] = useState(false);
   return (
-    <section className="settings-section settings-danger" aria-labelledby="settings-danger">
+    <section className="page-section settings-section settings-danger" aria-labelledby="settings-danger">
       <h2 id="settings-danger">Danger zone</h2>
       <div className="settings-danger-row">
         <div>
@@ -58,39 +59,31 @@ export function ProjectSettingsPage({ projectId }: { projectId: string }) {
       project.error.status === 400);
 
   return (
-    <div className="settings-page">
-      <header className="settings-header">
-        <Link href="/" className="settings-brand">
-          <span className="settings-logo" aria-hidden="true">
-            V
-          </span>
-          Vaporform
-        </Link>
-        {project.data && (
-          <Link href={workbench} className="settings-crumb">
-            {project.data.name}
-          </Link>
-        )}
-        <span className="settings-crumb-current">Settings</span>
-        <span className="settings-header-spacer" />
-        <AccountMenu />
-      </header>
-      <main className="settings-main">
-        {project.isPending && (
-          <p className="settings-loading">
-            <Spinner /> Loading the project…
-          </p>
-        )}
+    <Page
+      crumbs={
+        <>
+          {project.data && (
+            <Link href={workbench} className="page-crumb">
+              {project.data.name}
+            </Link>
+          )}
+          <span className="page-crumb-current">Settings</span>
+        </>
+      }
+      actions={<AccountMenu />}
+    >
+      <main className="page-main settings-main">
+        {project.isPending && <Loading>Loading the project…</Loading>}
         {project.error && (
-          <div className="settings-section">
-            <h1>{gone ? 'Project not available' : 'Could not load the project'}</h1>
-            <p className="settings-note">
+          <div className="page-section settings-section">
+            <h1 className="page-title">{gone ? 'Project not available' : 'Could not load the project'}</h1>
+            <p className="page-note">
               {gone
                 ? 'It was deleted, or you no longer have access to it.'
                 : 'Check your connection and try again.'}
             </p>
             <ErrorNotice error={project.error} />
-            <div className="settings-actions">
+            <div className="page-actions settings-actions">
               <Link href="/" className="button" data-variant="secondary">
                 Back to your projects
               </Link>
@@ -107,7 +100,7 @@ export function ProjectSettingsPage({ projectId }: { projectId: string }) {
             <Link href={workbench} className="settings-back">
               ← Back to the workbench
             </Link>
-            <h1>
+            <h1 className="page-title">
               Project settings <span className="settings-title-name">{project.data.name}</span>
             </h1>
             <GeneralSection key={project.data.id} project={project.data} />
@@ -116,6 +109,6 @@ export function ProjectSettingsPage({ projectId }: { projectId: string }) {
           </>
         )}
       </main>
-    </div>
+    </Page>
   );
 }

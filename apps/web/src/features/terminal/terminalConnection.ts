@@ -1,4 +1,5 @@
 import { ApiError } from '../../platform/ApiError';
+import { RetryTimer, type TimerHooks } from '../infrastructure';
 import { classifyClose, maxReconnectAttempts, reconnectDelay, type TerminalEndKind } from './reconnectPolicy';
 
 export type ConnectionState =
@@ -24,7 +25,7 @@ export interface TerminalSize {
   rows: number;
 }
 
-export interface TerminalConnectionOptions {
+export interface TerminalConnectionOptions extends TimerHooks {
   /** The socket address for the current size (new shells start with it). */
   url: (size: TerminalSize) => string;
   size: () => TerminalSize;
@@ -39,8 +40,6 @@ export interface TerminalConnectionOptions {
    */
   probe?: () => Promise<void>;
   random?: () => number;
-  setTimer?: (run: () => void, ms: number) => unknown;
-  clearTimer?: (timer: unknown) => void;
   now?: () => number;
 }
 
@@ -54,7 +53,7 @@ const maxPendingInput = 4096;
  */
 export class TerminalConnection {
   private socket: SocketLike | undefined;
-  private timer: unknown;
+  private readonly retryTimer: RetryTimer;
   private attempt = 0;
   /** Counts sockets, so that a late answer about an earlier one changes nothing. */
   private generation = 0;
@@ -67,7 +66,9 @@ export class TerminalConnection {
   private pending: Uint8Array[] = [];
   private pendingBytes = 0;
 
-  constructor(private readonly options: TerminalConnectionOptions) {}
+  constructor(private readonly options: TerminalConnectionOptions) {
+    this.retryTimer = new RetryTimer(options);
+  }
 
   get state(): ConnectionState {
     return this.current;
@@ -104,7 +105,7 @@ export class TerminalConnection {
   /** Starts over after the terminal ended (a new shell if the old one is gone). */
   restart(): void {
     if (this.disposed) return;
-    this.clearTimer();
+    this.retryTimer.cancel();
     this.dropSocket();
     this.attempt = 0;
     this.connect();
@@ -113,7 +114,7 @@ export class TerminalConnection {
   /** Skips the wait of a pending reconnect (the "Reconnect now" button, the browser coming back online). */
   reconnectNow(): void {
     if (this.current.kind !== 'reconnecting') return;
-    this.clearTimer();
+    this.retryTimer.cancel();
     this.connect();
   }
 
@@ -132,7 +133,7 @@ export class TerminalConnection {
 
   dispose(): void {
     this.disposed = true;
-    this.clearTimer();
+    this.retryTimer.cancel();
     this.dropSocket();
     this.listeners.clear();
   }
@@ -241,19 +242,7 @@ export class TerminalConnection {
     const now = this.options.now?.() ?? Date.now();
     this.attempt += 1;
     this.setState({ kind: 'reconnecting', attempt: this.attempt, retryAt: now + delay });
-    const setTimer = this.options.setTimer ?? ((run: () => void, ms: number) => setTimeout(run, ms));
-    this.timer = setTimer(() => {
-      this.timer = undefined;
-      this.connect();
-    }, delay);
-  }
-
-  private clearTimer(): void {
-    if (this.timer === undefined) return;
-    const clear =
-      this.options.clearTimer ?? ((timer: unknown) => clearTimeout(timer as ReturnType<typeof setTimeout>));
-    clear(this.timer);
-    this.timer = undefined;
+    this.retryTimer.schedule(() => this.connect(), delay);
   }
 
   private clearPending(): void {

@@ -69,7 +69,7 @@ export function CreationProgress({ project }: { project: Project }) {
   const logLines = container.data?.lastLogLines ?? [];
   return (
     <section className="wizard-progress" aria-labelledby="wizard-progress-title">
-      <h1 id="wizard-progress-title">
+      <h1 id="wizard-progress-title" className="page-title">
         {next === 'crashed' ? `${project.name} did not start` : `Setting up ${project.name}`}
       </h1>
       <p className="wizard-progress-lead">

@@ -1,25 +1,18 @@
 // @vitest-environment happy-dom
-import type { ContainerInfo, Project, TemplateSummary, User } from '@vaporform/contracts';
-import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
-import { act, cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
+import type { ContainerInfo } from '@vaporform/contracts';
+import { act, fireEvent, screen, waitFor } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { Route, Router, Switch } from 'wouter';
-import { memoryLocation } from 'wouter/memory-location';
-import { closeProjectSocket } from '../../platform/projectEvents';
-import { queryKeys } from '../../platform/queryKeys';
-import { ToastProvider } from '../../ui/Toasts';
+import { Route, Switch } from 'wouter';
+import { FakeSocket } from '../../testing/FakeSocket';
+import { makeContainer, makeProject, makeTemplate, makeUser } from '../../testing/fixtures';
+import { cleanUpPage, renderPage } from '../../testing/renderPage';
+import { json, stubApi } from '../../testing/stubApi';
 import { NewProjectPage } from './NewProjectPage';
 
-const me: User = {
-  id: '00000000-0000-4000-8000-000000000001',
-  email: 'me@example.com',
-  name: 'Mia Me',
-  role: 'user',
-  createdAt: '2025-01-01T00:00:00.000Z',
-};
+const me = makeUser();
 const projectId = '00000000-0000-4000-8000-0000000000c3';
-const templates: TemplateSummary[] = [
-  {
+const templates = [
+  makeTemplate({
     id: 'go-gin',
     name: 'Go + Gin',
     description: 'Gin web service',
@@ -28,76 +21,21 @@ const templates: TemplateSummary[] = [
     stack: 'go',
     port: 8080,
     needsNetwork: true,
-  },
-  {
-    id: 'node-express',
-    name: 'Node + Express',
-    description: 'Express app',
-    language: 'typescript',
-    framework: 'Express',
-    stack: 'node',
-    port: 3000,
-    needsNetwork: false,
-  },
+  }),
+  makeTemplate(),
 ];
-const created: Project = {
+const created = makeProject({
   id: projectId,
   slug: 'shop',
   name: 'Shop',
-  description: '',
   templateId: 'go-gin',
-  visibility: 'private',
   ownerId: me.id,
-  permission: 'admin',
-  createdAt: '2025-01-01T00:00:00.000Z',
-  updatedAt: '2025-01-01T00:00:00.000Z',
-  lastOpenedAt: null,
-};
-const info = (status: ContainerInfo['status'], message: string | null = null): ContainerInfo => ({
-  projectId,
-  status,
-  message,
-  runtime: 'docker',
-  environment: 'template',
-  image: null,
-  appPort: 3000,
-  address: null,
-  startedAt: null,
-  readyAt: null,
-  stopReason: null,
-  exitCode: null,
-  restarts: 0,
-  lastLogLines: status === 'crashed' ? ['Error: Cannot find module express'] : [],
-  resources: { memoryBytes: 0, cpus: 0 },
 });
-
-const json = (status: number, body: unknown) =>
-  new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
-
-class FakeSocket {
-  static OPEN = 1;
-  static last: FakeSocket | undefined;
-  readyState = 0;
-  sent: unknown[] = [];
-  private listeners = new Map<string, ((event: unknown) => void)[]>();
-  constructor(readonly url: string) {
-    FakeSocket.last = this;
-    setTimeout(() => {
-      this.readyState = 1;
-      for (const listener of this.listeners.get('open') ?? []) listener({});
-    }, 0);
-  }
-  addEventListener(type: string, listener: (event: unknown) => void) {
-    this.listeners.set(type, [...(this.listeners.get(type) ?? []), listener]);
-  }
-  send(data: string) {
-    this.sent.push(JSON.parse(data));
-  }
-  close() {}
-  push(message: unknown) {
-    for (const listener of this.listeners.get('message') ?? []) listener({ data: JSON.stringify(message) });
-  }
-}
+const info = (status: ContainerInfo['status'], message: string | null = null): ContainerInfo =>
+  makeContainer(projectId, status, {
+    message,
+    lastLogLines: status === 'crashed' ? ['Error: Cannot find module express'] : [],
+  });
 
 let containerAnswer: () => Response;
 let posted: unknown;
@@ -106,46 +44,29 @@ beforeEach(() => {
   posted = undefined;
   containerAnswer = () => json(200, info('installing', 'Installing dependencies: npm install'));
   vi.stubGlobal('WebSocket', FakeSocket);
-  vi.stubGlobal(
-    'fetch',
-    vi.fn(async (input: string, init?: RequestInit) => {
-      const route = `${init?.method ?? 'GET'} ${input}`;
-      if (route === 'GET /api/templates') return json(200, templates);
-      if (route === 'POST /api/projects') {
-        posted = typeof init?.body === 'string' ? (JSON.parse(init.body) as unknown) : undefined;
-        return json(201, created);
-      }
-      if (route === `GET /api/projects/${projectId}/container`) return containerAnswer();
-      return json(404, { error: { code: 'not_found', message: route } });
-    }),
-  );
+  stubApi((route, body) => {
+    if (route === 'GET /api/templates') return json(200, templates);
+    if (route === 'POST /api/projects') {
+      posted = body;
+      return json(201, created);
+    }
+    if (route === `GET /api/projects/${projectId}/container`) return containerAnswer();
+    return json(404, { error: { code: 'not_found', message: route } });
+  });
 });
 
-afterEach(() => {
-  cleanup();
-  closeProjectSocket();
-  vi.unstubAllGlobals();
-});
+afterEach(cleanUpPage);
 
 function setup() {
-  const client = new QueryClient({ defaultOptions: { queries: { retry: false } } });
-  client.setQueryData(queryKeys.me, me);
-  const location = memoryLocation({ path: '/new', record: true });
-  render(
-    <QueryClientProvider client={client}>
-      <ToastProvider>
-        <Router hook={location.hook} searchHook={location.searchHook}>
-          <Switch>
-            <Route path="/new">
-              <NewProjectPage />
-            </Route>
-            <Route>IDE</Route>
-          </Switch>
-        </Router>
-      </ToastProvider>
-    </QueryClientProvider>,
+  return renderPage(
+    <Switch>
+      <Route path="/new">
+        <NewProjectPage />
+      </Route>
+      <Route>IDE</Route>
+    </Switch>,
+    { path: '/new', me },
   );
-  return { history: location.history ?? [] };
 }
 
 async function createShop() {

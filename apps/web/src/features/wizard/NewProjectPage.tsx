@@ -1,41 +1,47 @@
 import {
   ProjectSchema,
-  TemplateListSchema,
+  slugify,
   type CreateProjectBody,
   type Project,
   type TemplateSummary,
   type Visibility,
 } from '@vaporform/contracts';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent, type ReactNode } from 'react';
-import { Link, useLocation } from 'wouter';
+import { useLocation } from 'wouter';
 import { api } from '../../platform/api';
-import { ApiError } from '../../platform/ApiError';
 import { queryKeys } from '../../platform/queryKeys';
 import { Button } from '../../ui/Button';
 import { ErrorNotice } from '../../ui/ErrorNotice';
-import { AccountMenu, FormField } from '../auth';
+import { ErrorRetry } from '../../ui/ErrorRetry';
+import { focusFirst, type FieldErrors } from '../../ui/fieldErrors';
+import { FormField } from '../../ui/FormField';
+import { InputField } from '../../ui/InputField';
+import { Page } from '../../ui/Page';
+import { RadioCards } from '../../ui/RadioCards';
+import { AccountMenu } from '../auth';
 import { CreationProgress } from './CreationProgress';
-import { slugFromName, validateSlug } from './slug';
+import { projectFieldErrors } from './projectFieldErrors';
+import { validateSlug } from './slug';
 import { TemplatePicker } from './TemplatePicker';
+import { useTemplates } from './useTemplates';
 import './wizard.css';
 
 /** The "Describe your app" prompt for the AI agent; shown once the agent can generate a project. */
 export const AI_GENERATION_ENABLED = false;
 
-type FieldErrors = Partial<Record<'name' | 'slug' | 'description' | 'templateId' | 'prompt', string>>;
-
-/** The server's validation issues (`body.slug`) and a taken slug (409) by field. */
-function serverFieldErrors(error: unknown): FieldErrors {
-  const errors: FieldErrors = {};
-  if (!(error instanceof ApiError)) return errors;
-  for (const issue of error.issues) {
-    const field = issue.path.replace(/^body\.?/, '') as keyof FieldErrors;
-    if (field && errors[field] === undefined) errors[field] = issue.message;
-  }
-  if (error.code === 'conflict' && /slug/i.test(error.message)) errors.slug = error.message;
-  return errors;
-}
+const visibilities = [
+  {
+    value: 'private',
+    label: 'Private',
+    help: 'Only members you share it with see the code and the preview.',
+  },
+  {
+    value: 'public',
+    label: 'Public',
+    help: 'Anyone with the preview address can use the running app. The code stays private.',
+  },
+] as const;
 
 /** The first template that installs offline, so a fresh server's default choice always works. */
 export function defaultTemplate(templates: readonly TemplateSummary[]): string | null {
@@ -55,11 +61,7 @@ function TemplateSkeleton() {
 export function NewProjectPage() {
   const client = useQueryClient();
   const [, navigate] = useLocation();
-  const templates = useQuery({
-    queryKey: queryKeys.templates,
-    queryFn: () => api('/api/templates', { schema: TemplateListSchema }),
-    staleTime: Infinity,
-  });
+  const templates = useTemplates();
   const [chosen, setChosen] = useState<string | null>(null);
   const [name, setName] = useState('');
   const [slug, setSlug] = useState('');
@@ -87,12 +89,11 @@ export function NewProjectPage() {
   const templateId = chosen ?? defaultTemplate(templates.data ?? []);
   const slugProblem = validateSlug(slug);
   const errors: FieldErrors = {
-    ...serverFieldErrors(create.error),
+    ...projectFieldErrors(create.error),
     ...localErrors,
     ...(slugProblem ? { slug: slugProblem } : {}),
   };
-  const fieldsShown =
-    create.error instanceof ApiError && Object.keys(serverFieldErrors(create.error)).length > 0;
+  const fieldsShown = Object.keys(projectFieldErrors(create.error)).length > 0;
 
   const submit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
@@ -101,13 +102,10 @@ export function NewProjectPage() {
     if (name.trim() === '') problems.name = 'Name your project';
     else if (name.trim().length > 80) problems.name = 'Use at most 80 characters';
     setLocalErrors(problems);
-    const first = (['name', 'slug'] as const).find(
-      (field) => problems[field] ?? (field === 'slug' && slugProblem),
+    focusFirst(
+      event.currentTarget,
+      (['name', 'slug'] as const).filter((field) => problems[field] ?? (field === 'slug' && slugProblem)),
     );
-    if (first) {
-      const control = event.currentTarget.elements.namedItem(first);
-      if (control instanceof HTMLElement) control.focus();
-    }
     if (Object.keys(problems).length > 0 || slugProblem || !templateId) return;
     create.mutate({
       name: name.trim(),
@@ -118,28 +116,21 @@ export function NewProjectPage() {
     });
   };
 
-  const derivedSlug = slug || (name.trim() ? slugFromName(name) : 'your-project');
+  const derivedSlug = slug || (name.trim() ? slugify(name) : 'your-project');
   return (
     <WizardFrame>
       <form className="wizard-form" onSubmit={submit} noValidate>
-        <h1>Create a project</h1>
+        <h1 className="page-title">Create a project</h1>
         <section className="wizard-section" aria-labelledby="wizard-step-template">
           <h2 id="wizard-step-template">
             <span className="wizard-step-number">1</span> Choose a template
           </h2>
           {templates.isPending && <TemplateSkeleton />}
-          {templates.error && (
-            <div className="wizard-error">
-              <ErrorNotice error={templates.error} />
-              <Button
-                variant="secondary"
-                busy={templates.isFetching}
-                onClick={() => void templates.refetch()}
-              >
-                Retry
-              </Button>
-            </div>
-          )}
+          <ErrorRetry
+            error={templates.error}
+            busy={templates.isFetching}
+            onRetry={() => void templates.refetch()}
+          />
           {templates.data?.length === 0 && (
             <p className="wizard-note">This server has no templates installed.</p>
           )}
@@ -158,20 +149,17 @@ export function NewProjectPage() {
             <span className="wizard-step-number">2</span> Name it
           </h2>
           <div className="wizard-fields">
-            <FormField label="Project name" error={errors.name}>
-              {(control) => (
-                <input
-                  {...control}
-                  name="name"
-                  autoFocus
-                  autoComplete="off"
-                  maxLength={80}
-                  placeholder="My app"
-                  value={name}
-                  onChange={(event) => setName(event.target.value)}
-                />
-              )}
-            </FormField>
+            <InputField
+              label="Project name"
+              error={errors.name}
+              name="name"
+              autoFocus
+              autoComplete="off"
+              maxLength={80}
+              placeholder="My app"
+              value={name}
+              onValue={setName}
+            />
             <FormField
               label="Slug (optional)"
               error={errors.slug}
@@ -189,40 +177,20 @@ export function NewProjectPage() {
                   autoComplete="off"
                   spellCheck={false}
                   maxLength={40}
-                  placeholder={name.trim() ? slugFromName(name) : 'my-app'}
+                  placeholder={name.trim() ? slugify(name) : 'my-app'}
                   value={slug}
                   onChange={(event) => setSlug(event.target.value.toLowerCase())}
                 />
               )}
             </FormField>
           </div>
-          <fieldset className="wizard-visibility">
-            <legend>Visibility</legend>
-            {(
-              [
-                ['private', 'Private', 'Only members you share it with see the code and the preview.'],
-                [
-                  'public',
-                  'Public',
-                  'Anyone with the preview address can use the running app. The code stays private.',
-                ],
-              ] as const
-            ).map(([value, label, help]) => (
-              <label key={value} className="wizard-choice" data-checked={visibility === value || undefined}>
-                <input
-                  type="radio"
-                  name="visibility"
-                  value={value}
-                  checked={visibility === value}
-                  onChange={() => setVisibility(value)}
-                />
-                <span>
-                  <strong>{label}</strong>
-                  <span className="wizard-choice-help">{help}</span>
-                </span>
-              </label>
-            ))}
-          </fieldset>
+          <RadioCards
+            legend="Visibility"
+            name="visibility"
+            options={visibilities}
+            value={visibility}
+            onChange={setVisibility}
+          />
           <FormField label="Description (optional)" error={errors.description}>
             {(control) => (
               <textarea
@@ -269,19 +237,8 @@ export function NewProjectPage() {
 
 function WizardFrame({ children }: { children: ReactNode }) {
   return (
-    <div className="wizard-page">
-      <header className="wizard-header">
-        <Link href="/" className="wizard-brand">
-          <span className="wizard-logo" aria-hidden="true">
-            V
-          </span>
-          Vaporform
-        </Link>
-        <span className="wizard-header-title">New project</span>
-        <span className="wizard-header-spacer" />
-        <AccountMenu />
-      </header>
-      <main className="wizard-main">{children}</main>
-    </div>
+    <Page crumbs={<span className="page-crumb-current">New project</span>} actions={<AccountMenu />}>
+      <main className="page-main wizard-main">{children}</main>
+    </Page>
   );
 }

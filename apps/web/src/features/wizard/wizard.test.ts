@@ -1,8 +1,10 @@
 import type { ContainerPhase, TemplateSummary } from '@vaporform/contracts';
 import { describe, expect, it } from 'vitest';
+import { ApiError } from '../../platform/ApiError';
 import { defaultTemplate } from './NewProjectPage';
 import { advance, initialProgress, outcome, progressSteps, type Progress } from './progressModel';
-import { slugFromName, validateSlug } from './slug';
+import { projectFieldErrors } from './projectFieldErrors';
+import { validateSlug } from './slug';
 
 function through(...phases: ContainerPhase[]): Progress {
   return phases.reduce(
@@ -92,13 +94,17 @@ describe('slug helpers', () => {
     expect(validateSlug('admin')).toBe('The slug is reserved; choose another');
     expect(validateSlug('preview')).toBe('The slug is reserved; choose another');
   });
+});
 
-  it('derives the slug like the server does', () => {
-    expect(slugFromName('My Cool App!')).toBe('my-cool-app');
-    expect(slugFromName('Crème brûlée')).toBe('creme-brulee');
-    expect(slugFromName('   ')).toBe('project');
-    expect(slugFromName('Admin')).toBe('project-admin');
-    expect(slugFromName('x'.repeat(50))).toHaveLength(32);
+describe('projectFieldErrors', () => {
+  it("puts the server's issues and a taken slug beside their fields", () => {
+    const invalid = new ApiError('validation_failed', 'Invalid request', 400, [
+      { path: 'body.name', message: 'must not be empty' },
+    ]);
+    expect(projectFieldErrors(invalid)).toEqual({ name: 'must not be empty' });
+    const taken = new ApiError('conflict', "The slug 'shop' is taken; choose another", 409);
+    expect(projectFieldErrors(taken)).toEqual({ slug: "The slug 'shop' is taken; choose another" });
+    expect(projectFieldErrors(new ApiError('conflict', 'Something else', 409))).toEqual({});
   });
 });
 
