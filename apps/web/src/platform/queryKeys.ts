@@ -5,6 +5,7 @@ export const queryKeys = {
   sessions: ['sessions'] as const,
   tokens: ['tokens'] as const,
   templates: ['templates'] as const,
+  agentStatus: ['agent-status'] as const,
   projects: ['projects'] as const,
   project: (id: string) => ['projects', id] as const,
   members: (id: string) => ['projects', id, 'members'] as const,

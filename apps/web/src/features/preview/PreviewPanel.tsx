@@ -7,9 +7,15 @@ import { Button, IconButton } from '../../ui/Button';
 import { ErrorNotice } from '../../ui/ErrorNotice';
 import { Spinner } from '../../ui/Spinner';
 import { LastLogLines, phaseLabels, useContainerAction, useContainerInfo } from '../infrastructure';
+import { useAskAgent } from '../chat';
 import { isProblem, previewReports, reportFromMessage, usePreviewReports } from './previewReports';
+import { fixRequest, ReportRelay } from './reportRelay';
 import { iframeCookiesBlocked, originOf, pathWithin, resolvePreviewPath } from './previewUrl';
 import './preview.css';
+
+const relay = new ReportRelay((projectId, reports) =>
+  api(apiPath('projects', projectId, 'preview-reports'), { method: 'POST', body: reports }),
+);
 
 /** `POST /api/projects/:id/preview-session`: where the iframe goes first, and the preview's own address. */
 const PreviewSessionSchema = z.object({ url: z.string(), previewUrl: z.string() });
@@ -105,6 +111,7 @@ function PreviewView({ project }: { project: Project }) {
       const report = reportFromMessage(event, { origin, source: iframeRef.current?.contentWindow ?? null });
       if (!report) return;
       previewReports.add(projectId, report);
+      if (isProblem(report)) relay.add(projectId, report);
       if (report.kind === 'navigation') {
         const within = pathWithin(report.url, origin);
         if (within) setPath(within);
@@ -295,6 +302,7 @@ const kindLabels: Record<PreviewReport['kind'], string> = {
 /** The runtime errors the preview reported, newest first; a row opens to show the stack. */
 function ProblemList({ projectId }: { projectId: string }) {
   const reports = usePreviewReports(projectId);
+  const askAgent = useAskAgent(projectId);
   const problems = reports.filter(isProblem).reverse();
   const [open, setOpen] = useState(false);
   const [expanded, setExpanded] = useState<ReadonlySet<PreviewReport>>(new Set());
@@ -354,6 +362,9 @@ function ProblemList({ projectId }: { projectId: string }) {
                       {where}
                     </div>
                     <pre>{report.stack ?? report.message}</pre>
+                    <Button variant="secondary" onClick={() => void askAgent(fixRequest(report))}>
+                      Fix with AI
+                    </Button>
                   </div>
                 )}
               </li>

@@ -27,10 +27,17 @@ function StepIcon({ state }: { state: StepState }) {
  * Follows a new project's container from `creating` to `running` over the project socket, with polling as
  * the fallback, then opens the IDE. The IDE can be opened at any time; it works while the container starts.
  */
-export function CreationProgress({ project }: { project: Project }) {
+/** `generating`: the agent was asked to build the app, so the IDE opens with the chat showing. */
+export function CreationProgress({
+  project,
+  generating = false,
+}: {
+  project: Project;
+  generating?: boolean;
+}) {
   const [, navigate] = useLocation();
   const [progress, report] = useReducer(advance, initialProgress);
-  const ideHref = `/projects/${project.id}`;
+  const ideHref = `/projects/${project.id}${generating ? '?aside=chat' : ''}`;
 
   useProjectEvents(project.id, {
     event: (event) => {

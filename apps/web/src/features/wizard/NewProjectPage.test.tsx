@@ -39,9 +39,13 @@ const info = (status: ContainerInfo['status'], message: string | null = null): C
 
 let containerAnswer: () => Response;
 let posted: unknown;
+let agentAvailable = false;
+let asked: unknown;
 
 beforeEach(() => {
   posted = undefined;
+  agentAvailable = false;
+  asked = undefined;
   containerAnswer = () => json(200, info('installing', 'Installing dependencies: npm install'));
   vi.stubGlobal('WebSocket', FakeSocket);
   stubApi((route, body) => {
@@ -51,6 +55,18 @@ beforeEach(() => {
       return json(201, created);
     }
     if (route === `GET /api/projects/${projectId}/container`) return containerAnswer();
+    if (route === 'GET /api/agent/status') {
+      return json(200, {
+        available: agentAvailable,
+        provider: null,
+        model: null,
+        hint: agentAvailable ? null : 'Set a key',
+      });
+    }
+    if (route === `POST /api/projects/${projectId}/chat`) {
+      asked = body;
+      return json(202, { turnId: projectId, threadId: projectId });
+    }
     return json(404, { error: { code: 'not_found', message: route } });
   });
 });
@@ -86,6 +102,24 @@ describe('NewProjectPage', () => {
     expect(screen.getByText('Needs internet')).toBeTruthy();
     expect(document.activeElement).toBe(screen.getByLabelText('Project name'));
     expect(screen.queryByLabelText('Describe your app')).toBeNull();
+  });
+
+  it('asks the agent to build a described app, and opens the IDE with the chat showing', async () => {
+    agentAvailable = true;
+    setup();
+    fireEvent.click(await screen.findByRole('radio', { name: 'Go + Gin' }));
+    fireEvent.change(screen.getByLabelText('Project name'), { target: { value: 'Shop' } });
+    fireEvent.change(await screen.findByLabelText('Describe your app'), {
+      target: { value: 'A tiny shop with a cart' },
+    });
+    fireEvent.click(screen.getByRole('button', { name: 'Create project' }));
+    await screen.findByRole('heading', { name: 'Setting up Shop' });
+    expect(asked).toEqual({
+      message: expect.stringMatching(/Go \+ Gin template[\s\S]*A tiny shop with a cart$/),
+    });
+    expect(screen.getByRole('link', { name: 'Open the IDE now' }).getAttribute('href')).toBe(
+      `/projects/${projectId}?aside=chat`,
+    );
   });
 
   it('checks the name and the slug as they are typed', async () => {

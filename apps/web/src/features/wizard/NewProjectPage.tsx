@@ -1,4 +1,5 @@
 import {
+  AgentStatusSchema,
   ProjectSchema,
   slugify,
   type CreateProjectBody,
@@ -6,10 +7,10 @@ import {
   type TemplateSummary,
   type Visibility,
 } from '@vaporform/contracts';
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent, type ReactNode } from 'react';
 import { useLocation } from 'wouter';
-import { api } from '../../platform/api';
+import { api, apiPath } from '../../platform/api';
 import { queryKeys } from '../../platform/queryKeys';
 import { Button } from '../../ui/Button';
 import { ErrorNotice } from '../../ui/ErrorNotice';
@@ -26,9 +27,6 @@ import { validateSlug } from './slug';
 import { TemplatePicker } from './TemplatePicker';
 import { useTemplates } from './useTemplates';
 import './wizard.css';
-
-/** The "Describe your app" prompt for the AI agent; shown once the agent can generate a project. */
-export const AI_GENERATION_ENABLED = false;
 
 const visibilities = [
   {
@@ -58,6 +56,12 @@ function TemplateSkeleton() {
   );
 }
 
+/** The first message to the agent for an app described in the wizard. */
+export function generationRequest(wish: string, templateName: string | undefined): string {
+  const base = templateName ? `the ${templateName} template this project was created from` : 'this project';
+  return `Build this app on top of ${base}. Keep its stack, make it run in the preview, and tell me what you built.\n\n${wish}`;
+}
+
 export function NewProjectPage() {
   const client = useQueryClient();
   const [, navigate] = useLocation();
@@ -69,9 +73,31 @@ export function NewProjectPage() {
   const [description, setDescription] = useState('');
   const [prompt, setPrompt] = useState('');
   const [localErrors, setLocalErrors] = useState<FieldErrors>({});
+  // "Describe your app" is offered only when the server has a model to build it with.
+  const agent = useQuery({
+    queryKey: queryKeys.agentStatus,
+    queryFn: () => api('/api/agent/status', { schema: AgentStatusSchema }),
+    staleTime: 60_000,
+  });
+  const canGenerate = agent.data?.available === true;
   const create = useMutation({
-    mutationFn: (body: CreateProjectBody) =>
-      api('/api/projects', { method: 'POST', body, schema: ProjectSchema }),
+    mutationFn: async (body: CreateProjectBody) => {
+      const project = await api('/api/projects', { method: 'POST', body, schema: ProjectSchema });
+      const wish = prompt.trim();
+      if (canGenerate && wish) {
+        // The first turn runs while the container starts; the IDE shows it in the chat.
+        await api(apiPath('projects', project.id, 'chat'), {
+          method: 'POST',
+          body: {
+            message: generationRequest(
+              wish,
+              templates.data?.find((entry) => entry.id === body.templateId)?.name,
+            ),
+          },
+        }).catch(() => undefined);
+      }
+      return project;
+    },
     onSuccess: (project: Project) => {
       client.setQueryData(queryKeys.project(project.id), project);
       void client.invalidateQueries({ queryKey: queryKeys.projects, exact: true });
@@ -81,7 +107,7 @@ export function NewProjectPage() {
   if (create.data) {
     return (
       <WizardFrame>
-        <CreationProgress project={create.data} />
+        <CreationProgress project={create.data} generating={canGenerate && prompt.trim() !== ''} />
       </WizardFrame>
     );
   }
@@ -203,7 +229,7 @@ export function NewProjectPage() {
               />
             )}
           </FormField>
-          {AI_GENERATION_ENABLED && (
+          {canGenerate && (
             <FormField
               label="Describe your app"
               error={errors.prompt}

@@ -19,11 +19,14 @@ function storageKey(projectId: string): string {
 /** Which views are showing. Kept per project in the tab's session so a reload looks the same. */
 export function useWorkbenchLayout(projectId: string) {
   const [layout, setLayout] = useState<WorkbenchLayout>(() => {
+    // `?aside=chat`: the wizard asked the agent to build the app, so its progress should be in view.
+    const asked = new URLSearchParams(location.search).get('aside');
+    const aside: Partial<WorkbenchLayout> = asked === 'chat' || asked === 'preview' ? { aside: asked } : {};
     try {
       const stored = sessionStorage.getItem(storageKey(projectId));
-      return stored ? { ...initial, ...(JSON.parse(stored) as Partial<WorkbenchLayout>) } : initial;
+      return { ...initial, ...(stored ? (JSON.parse(stored) as Partial<WorkbenchLayout>) : {}), ...aside };
     } catch {
-      return initial;
+      return { ...initial, ...aside };
     }
   });
   const update = (change: Partial<WorkbenchLayout>) =>
