@@ -46,7 +46,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['**/*.test.ts', 'tests/**', 'bench/**'],
+    files: ['**/*.test.ts', '**/*.test.tsx', 'tests/**', 'bench/**'],
     rules: {
       // `expect.stringMatching()` and friends are typed `any`; describe.each hands methods around.
       '@typescript-eslint/no-unsafe-assignment': 'off',
