@@ -92,6 +92,8 @@ describe('agent turns', () => {
     const { turnId, threadId } = await ask(projectId, 'Add authentication to my app');
     const turn = await finished(projectId, turnId);
     expect(turn).toMatchObject({ status: 'done', error: null, changedFiles: ['src/auth.ts', 'src/app.ts'] });
+    expect(turn.fileDiffs.map((file) => file.path)).toEqual(['src/auth.ts', 'src/app.ts']);
+    expect(turn.fileDiffs[0]!.diff).toContain('+export const requireUser = true;');
     expect(turn.text).toBe(
       'Let me look at the app first.\n\nAdded `src/auth.ts` and marked the protected routes.',
     );
@@ -146,6 +148,17 @@ describe('agent turns', () => {
     expect(diff?.event).toMatchObject({
       diff: expect.stringContaining('+  // Routes below need a signed-in user.'),
     });
+
+    // Stored, not only streamed: a reloaded chat gets the diffs too.
+    const stored = await server.request({
+      method: 'GET',
+      url: `/api/projects/${projectId}/chat/threads/${threadId}/turns`,
+      token: owner.token,
+    });
+    expect(stored.json<Turn[]>()[0]!.fileDiffs.map((file) => file.path)).toEqual([
+      'src/auth.ts',
+      'src/app.ts',
+    ]);
 
     // Rewind: the files are back as they were, and the turn is gone from the thread.
     expect(turn.checkpointId).not.toBeNull();

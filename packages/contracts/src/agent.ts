@@ -47,6 +47,8 @@ export const TurnSchema = z.object({
   text: z.string(),
   toolCalls: z.array(ToolCallSchema),
   changedFiles: z.array(z.string()),
+  /** Each changed file's unified diff against the file before the turn. */
+  fileDiffs: z.array(z.object({ path: z.string(), diff: z.string() })),
   usage: UsageSchema,
   /** Taken before the turn's first write: rewinding restores it. */
   checkpointId: z.string().nullable(),

@@ -33,6 +33,7 @@ export interface TurnOutcome {
   text: string;
   toolCalls: ToolCall[];
   changedFiles: string[];
+  fileDiffs: { path: string; diff: string }[];
   usage: Usage;
   /** The model messages this turn added (user message first), for the next turn to send back. */
   transcript: LlmMessage[];
@@ -65,6 +66,7 @@ export async function runTurn(options: TurnRunOptions): Promise<TurnOutcome> {
     text,
     toolCalls,
     changedFiles: [...originals.keys()],
+    fileDiffs: [],
     usage: { ...usage, costUsd: options.provider.costOf(usage) },
     transcript,
     checkpointId,
@@ -141,13 +143,19 @@ export async function runTurn(options: TurnRunOptions): Promise<TurnOutcome> {
   async function finish(result: TurnOutcome, interrupted = false): Promise<TurnOutcome> {
     for (const [path, before] of originals) {
       const after = await options.readFile(path);
-      options.emit({
-        type: 'file_changed',
-        path,
-        diff: createTwoFilesPatch(`a/${path}`, `b/${path}`, before ?? '', after ?? '', undefined, undefined, {
+      const diff = createTwoFilesPatch(
+        `a/${path}`,
+        `b/${path}`,
+        before ?? '',
+        after ?? '',
+        undefined,
+        undefined,
+        {
           context: 3,
-        }),
-      });
+        },
+      );
+      result.fileDiffs.push({ path, diff });
+      options.emit({ type: 'file_changed', path, diff });
     }
     // A cancelled or failed turn may end between a tool call and its result: the transcript must still be a
     // valid conversation for the next turn, so calls without results get one.

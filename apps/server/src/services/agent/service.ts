@@ -198,8 +198,9 @@ export class AgentService {
           finishedAt: new Date().toISOString(),
         });
       }
-      if (event.type === 'file_changed' && !live.turn.changedFiles.includes(event.path)) {
-        live.turn.changedFiles.push(event.path);
+      if (event.type === 'file_changed') {
+        if (!live.turn.changedFiles.includes(event.path)) live.turn.changedFiles.push(event.path);
+        live.turn.fileDiffs.push({ path: event.path, diff: event.diff });
       }
       if (event.type === 'usage') live.turn.usage = event.usage;
       if (event.type === 'tool_call') {
@@ -293,6 +294,7 @@ export class AgentService {
         text: outcome.text,
         toolCalls: outcome.toolCalls,
         changedFiles: outcome.changedFiles,
+        fileDiffs: outcome.fileDiffs,
         usage: outcome.usage,
         checkpointId: outcome.checkpointId,
         error: outcome.error,

@@ -1,4 +1,6 @@
 import type { Thread, ToolCall, Turn, TurnStatus, Usage } from '@vaporform/contracts';
+
+type FileDiff = Turn['fileDiffs'][number];
 import type { ColumnType, Selectable } from 'kysely';
 import type { SharedDb } from '../../platform/db/openDatabase.js';
 import type { LlmMessage } from './providers/llmProvider.js';
@@ -25,6 +27,7 @@ interface TurnsTable {
   text: Defaulted<string>;
   tool_calls: Json<ToolCall[]>;
   changed_files: Json<string[]>;
+  file_diffs: Json<FileDiff[]>;
   usage: Json<Usage>;
   transcript: Json<LlmMessage[]>;
   checkpoint_id: Defaulted<string | null>;
@@ -50,6 +53,7 @@ export interface TurnUpdate {
   text?: string;
   toolCalls?: ToolCall[];
   changedFiles?: string[];
+  fileDiffs?: FileDiff[];
   usage?: Usage;
   transcript?: LlmMessage[];
   checkpointId?: string | null;
@@ -140,6 +144,7 @@ export class AgentStore {
         ...(update.text === undefined ? {} : { text: update.text }),
         ...(update.toolCalls === undefined ? {} : { tool_calls: JSON.stringify(update.toolCalls) }),
         ...(update.changedFiles === undefined ? {} : { changed_files: JSON.stringify(update.changedFiles) }),
+        ...(update.fileDiffs === undefined ? {} : { file_diffs: JSON.stringify(update.fileDiffs) }),
         ...(update.usage === undefined ? {} : { usage: JSON.stringify(update.usage) }),
         ...(update.transcript === undefined ? {} : { transcript: JSON.stringify(update.transcript) }),
         ...(update.checkpointId === undefined ? {} : { checkpoint_id: update.checkpointId }),
@@ -231,6 +236,7 @@ function toTurn(row: Selectable<TurnsTable>): Turn {
     text: row.text,
     toolCalls: row.tool_calls,
     changedFiles: row.changed_files,
+    fileDiffs: row.file_diffs,
     usage: row.usage,
     checkpointId: row.checkpoint_id,
     error: row.error,

@@ -48,6 +48,7 @@ const turn = (overrides: Partial<Turn> = {}): Turn => ({
   text: 'I added **GET /health**.',
   toolCalls: [],
   changedFiles: ['src/app.ts'],
+  fileDiffs: [],
   usage: { inputTokens: 1200, outputTokens: 80, cacheReadTokens: 0, cacheWriteTokens: 0, costUsd: 0.0042 },
   checkpointId: 'abc123',
   error: null,

@@ -107,6 +107,14 @@ describe('mergeTurn', () => {
     expect(merged).toMatchObject({ status: 'done', checkpointId: 'c1', diffs: { 'a.ts': '@@' }, lastSeq: 3 });
   });
 
+  it('shows the stored diffs of a turn loaded after a reload', () => {
+    const loaded = mergeTurn(
+      undefined,
+      server({ status: 'done', changedFiles: ['a.ts'], fileDiffs: [{ path: 'a.ts', diff: '+x' }] }),
+    );
+    expect(loaded.diffs).toEqual({ 'a.ts': '+x' });
+  });
+
   it('never takes a finished turn back to running, nor unsays streamed text', () => {
     const local = applyStreamEvents(base(), [
       step(1, { type: 'text', delta: 'All done.' }),

@@ -5,7 +5,7 @@ import type { ServerTurn } from './chatApi';
 export interface ChatTurn extends Turn {
   /** The `seq` of the last stream event applied (0: none); events at or below it are duplicates. */
   lastSeq: number;
-  /** Unified diffs by path, from the stream's `file_changed` (a stored turn keeps only the paths). */
+  /** Unified diffs by path: the stream's `file_changed`, or the stored turn's `fileDiffs` after a reload. */
   diffs: Record<string, string>;
   /** How much of `text` there was when each tool call started, so calls show between the words around them. */
   toolOffsets: Record<string, number>;
@@ -115,7 +115,8 @@ export function mergeTurn(local: ChatTurn | undefined, server: ServerTurn, seen 
     changedFiles: [...new Set([...turn.changedFiles, ...(local?.changedFiles ?? [])])],
     checkpointId: turn.checkpointId ?? local?.checkpointId ?? null,
     lastSeq: keepLocal ? localSeq : (serverSeq ?? Math.max(localSeq, seen)),
-    diffs: { ...local?.diffs },
+    // Stored diffs for a turn loaded from the server; streamed ones win while the turn is live here.
+    diffs: { ...Object.fromEntries(turn.fileDiffs.map(({ path, diff }) => [path, diff])), ...local?.diffs },
     toolOffsets,
   };
 }
@@ -149,6 +150,7 @@ export function optimisticTurn(input: {
     text: '',
     toolCalls: [],
     changedFiles: [],
+    fileDiffs: [],
     usage: { inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, costUsd: 0 },
     checkpointId: null,
     error: null,
