@@ -17,12 +17,18 @@ export interface RunningVaporform {
 
 /**
  * createServer() on `dataDir` (PGlite, created and migrated there), listening on 127.0.0.1 on a port chosen by
- * the OS, logging nothing. Argon2 is cheap: only signup pays for it, and signup is not measured.
+ * the OS, logging nothing. Argon2 is cheap: only signup pays for it, and signup is not measured. `env` is laid
+ * over `process.env` (e.g. `ANTHROPIC_BASE_URL` of a fake model server); starting again on the same `dataDir`
+ * keeps its users, tokens and projects.
  */
-export async function startVaporform(dataDir: string): Promise<RunningVaporform> {
+export async function startVaporform(
+  dataDir: string,
+  env: Record<string, string> = {},
+): Promise<RunningVaporform> {
   const config = loadConfig({
     VAPORFORM_AUTOSTART: 'false',
     ...process.env,
+    ...env,
     VAPORFORM_DATA_DIR: dataDir,
     LOG_LEVEL: 'silent',
   });
