@@ -94,6 +94,8 @@ describe('agent turns', () => {
     expect(turn).toMatchObject({ status: 'done', error: null, changedFiles: ['src/auth.ts', 'src/app.ts'] });
     expect(turn.fileDiffs.map((file) => file.path)).toEqual(['src/auth.ts', 'src/app.ts']);
     expect(turn.fileDiffs[0]!.diff).toContain('+export const requireUser = true;');
+    // The template declares checks, but no container runs here: they are skipped, not failed.
+    expect(turn.checks).toEqual([]);
     expect(turn.text).toBe(
       'Let me look at the app first.\n\nAdded `src/auth.ts` and marked the protected routes.',
     );

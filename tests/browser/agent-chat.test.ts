@@ -92,8 +92,13 @@ describe.skipIf(unavailable !== null)('asking the agent from the chat panel', ()
 
     const turn = page.locator('.chat-turn').last();
     await expect.poll(() => turn.getAttribute('data-status'), { timeout: 10_000 }).toBe('running');
-    await expect.poll(() => turn.getAttribute('data-status'), { timeout: 30_000 }).toBe('done');
+    // Done includes the template's checks (a typecheck in the container) after the edit.
+    await expect.poll(() => turn.getAttribute('data-status'), { timeout: 90_000 }).toBe('done');
     await turn.getByText('Built by the agent').first().waitFor();
+    // The template's typecheck ran in the container after the edit, and passed.
+    const check = turn.locator('.chat-check');
+    expect(await check.getAttribute('data-state')).toBe('ok');
+    expect(await check.textContent()).toContain('passed');
     await page.screenshot({ path: path.join(shots, '01-chat-done.png') });
     await turn.locator('.chat-file-toggle', { hasText: 'index.html' }).click();
     const diff = turn.getByLabel('Changes to public/index.html');

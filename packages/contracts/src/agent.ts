@@ -34,6 +34,15 @@ export const ToolCallSchema = z.object({
 });
 export type ToolCall = z.infer<typeof ToolCallSchema>;
 
+/** One of the template's checks, run after the turn's edits; `output` is the tail of what it printed. */
+export const CheckResultSchema = z.object({
+  name: z.string(),
+  command: z.string(),
+  passed: z.boolean(),
+  output: z.string(),
+});
+export type CheckResult = z.infer<typeof CheckResultSchema>;
+
 /** `GET /api/projects/:id/chat/turns/:turnId` */
 export const TurnSchema = z.object({
   id: IdSchema,
@@ -50,6 +59,8 @@ export const TurnSchema = z.object({
   /** Each changed file's unified diff against the file before the turn. */
   fileDiffs: z.array(z.object({ path: z.string(), diff: z.string() })),
   usage: UsageSchema,
+  /** The template's checks run after the turn's edits, in order (repair rounds run them again). */
+  checks: z.array(CheckResultSchema).default([]),
   /** Taken before the turn's first write: rewinding restores it. */
   checkpointId: z.string().nullable(),
   error: z.string().nullable(),
@@ -85,6 +96,14 @@ export const AgentStreamEventSchema = z.discriminatedUnion('type', [
   /** A file the turn wrote, with a unified diff against the file before the turn. */
   z.object({ type: z.literal('file_changed'), path: z.string(), diff: z.string() }),
   z.object({ type: z.literal('usage'), usage: UsageSchema }),
+  /** A template check run after the turn's edits. */
+  z.object({
+    type: z.literal('check'),
+    name: z.string(),
+    command: z.string(),
+    passed: z.boolean(),
+    output: z.string(),
+  }),
   z.object({ type: z.literal('status'), status: TurnStatusSchema, error: z.string().nullable() }),
 ]);
 export type AgentStreamEvent = z.infer<typeof AgentStreamEventSchema>;

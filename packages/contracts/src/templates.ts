@@ -29,6 +29,13 @@ export const TemplateManifestSchema = z.strictObject({
   needsNetwork: z.boolean(),
   /** Whether the dev command reloads by itself on change; if not, the runtime restarts it. */
   reloadsItself: z.boolean().default(true),
+  /**
+   * Checks the agent runs in the container after a turn that changed files (typecheck, lint, tests); a
+   * failing one is sent back to the model to repair. Each must work offline and exit non-zero on failure.
+   */
+  checks: z
+    .array(z.strictObject({ name: z.string().min(1).max(40), command: z.string().min(1) }))
+    .default([]),
 });
 export type TemplateManifest = z.infer<typeof TemplateManifestSchema>;
 

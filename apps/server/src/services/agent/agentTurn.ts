@@ -1,4 +1,11 @@
-import type { AgentStreamEvent, ToolCall, Turn, Usage } from '@vaporform/contracts';
+import type {
+  AgentStreamEvent,
+  CheckResult,
+  TemplateManifest,
+  ToolCall,
+  Turn,
+  Usage,
+} from '@vaporform/contracts';
 import { createTwoFilesPatch } from 'diff';
 import { AppError } from '../../platform/errors/AppError.js';
 import type { LlmContent, LlmMessage, LlmProvider, LlmToolSpec, LlmUsage } from './providers/llmProvider.js';
@@ -26,7 +33,16 @@ export interface TurnRunOptions {
   readFile: (path: string) => Promise<string | null>;
   emit: (event: AgentStreamEvent) => void;
   signal: AbortSignal;
+  /** The template's checks, run in the container when the model is done and the turn changed files. */
+  checks?: TemplateManifest['checks'];
 }
+
+/** How many times failing checks are sent back to the model before the turn ends with them failing. */
+export const MAX_REPAIR_ROUNDS = 2;
+/** A check's output kept for the chat and the model: its tail, where the errors usually are. */
+export const CHECK_OUTPUT_CHARS = 4000;
+const CHECK_TIMEOUT_MS = 120_000;
+const CHECK_MAX_OUTPUT_BYTES = 64_000;
 
 export interface TurnOutcome {
   status: Turn['status'];
@@ -35,6 +51,8 @@ export interface TurnOutcome {
   changedFiles: string[];
   fileDiffs: { path: string; diff: string }[];
   usage: Usage;
+  /** Every check run, in order: a repair round runs them all again. */
+  checks: CheckResult[];
   /** The model messages this turn added (user message first), for the next turn to send back. */
   transcript: LlmMessage[];
   checkpointId: string | null;
@@ -54,6 +72,10 @@ export async function runTurn(options: TurnRunOptions): Promise<TurnOutcome> {
   let text = '';
   let checkpointId: string | null = null;
   let checkpointing: Promise<string> | undefined;
+  const checks: CheckResult[] = [];
+  let repairRounds = 0;
+  /** Set when the container cannot run commands (not running, no runtime): checks are skipped for the turn. */
+  let checksUnavailable = false;
 
   const beforeWrite = async (path: string) => {
     checkpointing ??= options.checkpoint();
@@ -68,6 +90,7 @@ export async function runTurn(options: TurnRunOptions): Promise<TurnOutcome> {
     changedFiles: [...originals.keys()],
     fileDiffs: [],
     usage: { ...usage, costUsd: options.provider.costOf(usage) },
+    checks,
     transcript,
     checkpointId,
     error,
@@ -107,6 +130,17 @@ export async function runTurn(options: TurnRunOptions): Promise<TurnOutcome> {
       if (calls.length === 0) {
         if (response.stopReason === 'max_tokens')
           return await finish(outcome('failed', 'The model ran out of output tokens'));
+        const failed = await runChecks();
+        // A repair round needs a model call of its own: within the iteration budget, or not at all.
+        if (
+          failed.length > 0 &&
+          repairRounds < MAX_REPAIR_ROUNDS &&
+          iteration + 1 < options.limits.maxIterations
+        ) {
+          repairRounds += 1;
+          transcript.push({ role: 'user', content: [{ type: 'text', text: repairRequest(failed) }] });
+          continue;
+        }
         return await finish(outcome('done', null));
       }
       // Results join the conversation as they come, so a stopped turn keeps those it got.
@@ -139,6 +173,43 @@ export async function runTurn(options: TurnRunOptions): Promise<TurnOutcome> {
     return await finish(outcome('failed', message), true);
   }
 
+  /**
+   * Runs the template's checks in the container once the model says it is done, if the turn changed files;
+   * answers the failed ones. A container that cannot run commands skips them without a word.
+   */
+  async function runChecks(): Promise<CheckResult[]> {
+    const declared = options.checks ?? [];
+    if (declared.length === 0 || originals.size === 0 || checksUnavailable) return [];
+    const results: CheckResult[] = [];
+    for (const check of declared) {
+      options.signal.throwIfAborted();
+      let ran: Awaited<ReturnType<ToolContext['run']>>;
+      try {
+        ran = await context.run(check.command, {
+          timeoutMs: CHECK_TIMEOUT_MS,
+          maxOutputBytes: CHECK_MAX_OUTPUT_BYTES,
+        });
+      } catch (error) {
+        if (options.signal.aborted || !(error instanceof AppError)) throw error;
+        checksUnavailable = true;
+        return [];
+      }
+      options.signal.throwIfAborted();
+      const passed = ran.exitCode === 0 && !ran.timedOut;
+      const note = ran.timedOut
+        ? `\n(timed out after ${CHECK_TIMEOUT_MS / 1000} s)`
+        : ran.exitCode === null || passed
+          ? ''
+          : `\n(exit code ${ran.exitCode})`;
+      const output = tail(ran.output.trimEnd(), CHECK_OUTPUT_CHARS) + note;
+      const result: CheckResult = { name: check.name, command: check.command, passed, output: output.trim() };
+      results.push(result);
+      checks.push(result);
+      options.emit({ type: 'check', ...result });
+    }
+    return results.filter((result) => !result.passed);
+  }
+
   /** Reports each changed file's diff; a turn that ends early still says what it changed. */
   async function finish(result: TurnOutcome, interrupted = false): Promise<TurnOutcome> {
     for (const [path, before] of originals) {
@@ -163,6 +234,22 @@ export async function runTurn(options: TurnRunOptions): Promise<TurnOutcome> {
     options.emit({ type: 'status', status: result.status, error: result.error });
     return result;
   }
+}
+
+/** What the model is told when checks fail after its edits. */
+function repairRequest(failed: CheckResult[]): string {
+  const sections = failed.map(
+    (check) => `### ${check.name} (\`${check.command}\`)\n\`\`\`\n${check.output || '(no output)'}\n\`\`\``,
+  );
+  return [
+    `The project's checks ran after your changes and ${failed.length === 1 ? 'one failed' : `${failed.length} failed`}:`,
+    ...sections,
+    'Fix the cause of these failures in the code (do not weaken or remove the checks), then answer briefly what you changed.',
+  ].join('\n\n');
+}
+
+function tail(text: string, chars: number): string {
+  return text.length <= chars ? text : `…${text.slice(text.length - chars)}`;
 }
 
 function addUsage(total: LlmUsage, more: LlmUsage): void {

@@ -203,6 +203,10 @@ export class AgentService {
         live.turn.fileDiffs.push({ path: event.path, diff: event.diff });
       }
       if (event.type === 'usage') live.turn.usage = event.usage;
+      if (event.type === 'check') {
+        const { name, command, passed, output } = event;
+        live.turn.checks.push({ name, command, passed, output });
+      }
       if (event.type === 'tool_call') {
         const { id, name, input } = event;
         const startedAt = new Date().toISOString();
@@ -236,9 +240,12 @@ export class AgentService {
       });
     };
     try {
-      const project = await this.options.describeProject(projectId);
-      const tree = await this.options.files.tree(projectId).catch(() => ({ root: [], truncated: false }));
-      const history = await this.options.store.transcript(turn.threadId);
+      // Independent reads: a turn should reach the model as soon as it can (bench/agent.bench.ts).
+      const [project, tree, history] = await Promise.all([
+        this.options.describeProject(projectId),
+        this.options.files.tree(projectId).catch(() => ({ root: [], truncated: false })),
+        this.options.store.transcript(turn.threadId),
+      ]);
       const outcome = await runTurn({
         provider,
         tools: this.options.tools,
@@ -248,6 +255,7 @@ export class AgentService {
         message: turn.message,
         limits: this.options.limits,
         signal: controller.signal,
+        checks: project.template.checks,
         emit,
         runTool: async (name, input, context) => {
           // Permissions are read again for every call: a member demoted mid-turn loses the tools at once.
@@ -296,6 +304,7 @@ export class AgentService {
         changedFiles: outcome.changedFiles,
         fileDiffs: outcome.fileDiffs,
         usage: outcome.usage,
+        checks: outcome.checks,
         checkpointId: outcome.checkpointId,
         error: outcome.error,
         finishedAt: new Date().toISOString(),

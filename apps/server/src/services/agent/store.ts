@@ -1,4 +1,4 @@
-import type { Thread, ToolCall, Turn, TurnStatus, Usage } from '@vaporform/contracts';
+import type { CheckResult, Thread, ToolCall, Turn, TurnStatus, Usage } from '@vaporform/contracts';
 
 type FileDiff = Turn['fileDiffs'][number];
 import type { ColumnType, Selectable } from 'kysely';
@@ -29,6 +29,7 @@ interface TurnsTable {
   changed_files: Json<string[]>;
   file_diffs: Json<FileDiff[]>;
   usage: Json<Usage>;
+  checks: Json<CheckResult[]>;
   transcript: Json<LlmMessage[]>;
   checkpoint_id: Defaulted<string | null>;
   error: Defaulted<string | null>;
@@ -55,6 +56,7 @@ export interface TurnUpdate {
   changedFiles?: string[];
   fileDiffs?: FileDiff[];
   usage?: Usage;
+  checks?: CheckResult[];
   transcript?: LlmMessage[];
   checkpointId?: string | null;
   error?: string | null;
@@ -146,6 +148,7 @@ export class AgentStore {
         ...(update.changedFiles === undefined ? {} : { changed_files: JSON.stringify(update.changedFiles) }),
         ...(update.fileDiffs === undefined ? {} : { file_diffs: JSON.stringify(update.fileDiffs) }),
         ...(update.usage === undefined ? {} : { usage: JSON.stringify(update.usage) }),
+        ...(update.checks === undefined ? {} : { checks: JSON.stringify(update.checks) }),
         ...(update.transcript === undefined ? {} : { transcript: JSON.stringify(update.transcript) }),
         ...(update.checkpointId === undefined ? {} : { checkpoint_id: update.checkpointId }),
         ...(update.error === undefined ? {} : { error: update.error }),
@@ -238,6 +241,8 @@ function toTurn(row: Selectable<TurnsTable>): Turn {
     changedFiles: row.changed_files,
     fileDiffs: row.file_diffs,
     usage: row.usage,
+    // Rows from before migration 0007 have the column's default; a database without it still reads.
+    checks: row.checks ?? [],
     checkpointId: row.checkpoint_id,
     error: row.error,
     model: row.model,

@@ -38,8 +38,15 @@ Rules:
 
 Project: ${project.name}
 Stack: ${template.language} / ${template.framework} (${template.stack}); app on port ${template.port}
-Install: ${template.install ?? '(none)'}; dev: ${template.dev}
+Install: ${template.install ?? '(none)'}; dev: ${template.dev}${checksLine(template)}
 
 Files:
 ${tree}`;
+}
+
+/** Tells the model which checks run after its edits, so it can run them itself and expect their verdict. */
+function checksLine(template: TemplateManifest): string {
+  if (template.checks.length === 0) return '';
+  const checks = template.checks.map((check) => `${check.name} (\`${check.command}\`)`).join(', ');
+  return `\nChecks run after your edits (failures come back to you to fix): ${checks}`;
 }

@@ -49,6 +49,7 @@ const turn = (overrides: Partial<Turn> = {}): Turn => ({
   toolCalls: [],
   changedFiles: ['src/app.ts'],
   fileDiffs: [],
+  checks: [],
   usage: { inputTokens: 1200, outputTokens: 80, cacheReadTokens: 0, cacheWriteTokens: 0, costUsd: 0.0042 },
   checkpointId: 'abc123',
   error: null,
@@ -172,6 +173,25 @@ describe('ChatPanel', () => {
     fireEvent.click(within(turnElement as HTMLElement).getByRole('button', { name: 'Compare' }));
     expect(openDiff).toHaveBeenCalledWith(expect.objectContaining({ path: 'src/app.ts', from: 'abc123' }));
     expect(screen.getByRole('heading', { name: 'Add a health route' })).toBeTruthy();
+  });
+
+  it('shows the checks the agent ran, each expanding to its output', async () => {
+    server.turns = [
+      turn({
+        checks: [
+          { name: 'typecheck', command: 'npm run typecheck --silent', passed: false, output: 'error TS2322' },
+          { name: 'typecheck', command: 'npm run typecheck --silent', passed: true, output: '' },
+        ],
+      }),
+    ];
+    renderPanel();
+    const checks = await within(log()).findByRole('region', { name: 'Checks' });
+    const rows = within(checks).getAllByRole('button');
+    expect(rows.map((row) => row.textContent)).toEqual(['typecheckfailed', 'typecheckpassed']);
+    expect(within(rows[0]!).getByRole('img', { name: 'Failed' })).toBeTruthy();
+    fireEvent.click(rows[0]!);
+    expect(rows[0]!.getAttribute('aria-expanded')).toBe('true');
+    expect(within(checks).getByText('error TS2322')).toBeTruthy();
   });
 
   it('sends on Enter, shows the turn at once and follows its stream', async () => {

@@ -5,6 +5,7 @@ import { Button } from '../../ui/Button';
 import { Icon } from '../../ui/Icon';
 import { Spinner } from '../../ui/Spinner';
 import type { ChatTurn } from './applyStreamEvent';
+import { CheckRow } from './CheckRow';
 import { DiffView } from './DiffView';
 import { Markdown } from './Markdown';
 import { RewindButton } from './RewindButton';
@@ -74,6 +75,14 @@ export const TurnView = memo(function TurnView({
             </div>
             {turn.changedFiles.map((path) => (
               <DiffView key={path} path={path} diff={turn.diffs[path]} checkpointId={turn.checkpointId} />
+            ))}
+          </section>
+        )}
+        {turn.checks.length > 0 && (
+          <section className="chat-files chat-checks" aria-label="Checks">
+            <div className="chat-section-title">Checks</div>
+            {turn.checks.map((check, index) => (
+              <CheckRow key={index} check={check} />
             ))}
           </section>
         )}

@@ -80,6 +80,18 @@ describe('applyStreamEvent', () => {
     expect(turn.usage).toEqual(usage);
   });
 
+  it('appends each check as it is reported, repair rounds included', () => {
+    const turn = applyStreamEvents(base(), [
+      step(1, { type: 'check', name: 'typecheck', command: 'tsc', passed: false, output: 'TS2322' }),
+      step(2, { type: 'check', name: 'typecheck', command: 'tsc', passed: true, output: '' }),
+      step(2, { type: 'check', name: 'typecheck', command: 'tsc', passed: true, output: '' }),
+    ]);
+    expect(turn.checks).toEqual([
+      { name: 'typecheck', command: 'tsc', passed: false, output: 'TS2322' },
+      { name: 'typecheck', command: 'tsc', passed: true, output: '' },
+    ]);
+  });
+
   it('finishes the turn on a status event, with its error', () => {
     const failed = applyStreamEvent(
       base(),
@@ -113,6 +125,14 @@ describe('mergeTurn', () => {
       server({ status: 'done', changedFiles: ['a.ts'], fileDiffs: [{ path: 'a.ts', diff: '+x' }] }),
     );
     expect(loaded.diffs).toEqual({ 'a.ts': '+x' });
+  });
+
+  it('shows the stored checks of a turn loaded after a reload, and keeps streamed ones the snapshot lacks', () => {
+    const check = { name: 'lint', command: 'eslint .', passed: false, output: 'no-unused-vars' };
+    expect(mergeTurn(undefined, server({ status: 'done', checks: [check] })).checks).toEqual([check]);
+    const local = applyStreamEvent(base(), 3, { type: 'check', ...check });
+    expect(mergeTurn(local, server({ lastSeq: 2 })).checks).toEqual([check]);
+    expect(mergeTurn(local, server({ checks: [check], lastSeq: 3 })).checks).toEqual([check]);
   });
 
   it('never takes a finished turn back to running, nor unsays streamed text', () => {

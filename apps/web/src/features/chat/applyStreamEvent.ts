@@ -65,6 +65,11 @@ export function applyStreamEvent(
     case 'usage':
       next.usage = event.usage;
       break;
+    case 'check': {
+      const { name, command, passed, output } = event;
+      next.checks = [...turn.checks, { name, command, passed, output }];
+      break;
+    }
     case 'status':
       next.status = event.status;
       next.error = event.error;
@@ -84,7 +89,13 @@ export function applyStreamEvents(turn: ChatTurn, steps: readonly StreamStep[]):
 /** How far along a turn is, to tell which of two views of the same running turn has seen more. */
 function progress(turn: Turn): number {
   const finishedCalls = turn.toolCalls.filter((call) => call.output !== null).length;
-  return (isFinished(turn) ? 1e12 : 0) + turn.text.length + turn.toolCalls.length + finishedCalls;
+  return (
+    (isFinished(turn) ? 1e12 : 0) +
+    turn.text.length +
+    turn.toolCalls.length +
+    finishedCalls +
+    turn.checks.length
+  );
 }
 
 /**
@@ -152,6 +163,7 @@ export function optimisticTurn(input: {
     changedFiles: [],
     fileDiffs: [],
     usage: { inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, costUsd: 0 },
+    checks: [],
     checkpointId: null,
     error: null,
     model: '',
