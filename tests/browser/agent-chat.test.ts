@@ -10,6 +10,7 @@ import {
 import { FakeAnthropicServer, reply, text, toolUse } from '../fakes/anthropicMessagesServer.js';
 import { chromiumUnavailableReason, launchChromium } from './support/chromium.js';
 import { ensureBuilt } from './support/ensureBuilt.js';
+import { previewHeading } from './support/previewHeading.js';
 import { startIde, type RunningIde } from './support/runningIde.js';
 
 const unavailable =
@@ -106,21 +107,8 @@ describe.skipIf(unavailable !== null)('asking the agent from the chat panel', ()
     await page.screenshot({ path: path.join(shots, '01-chat.png') });
 
     await page.getByRole('tab', { name: 'Preview' }).click();
-    const preview = page.frameLocator('iframe[title="Preview"]');
     await expect
-      .poll(
-        async () => {
-          await page
-            .getByRole('button', { name: 'Reload preview' })
-            .click()
-            .catch(() => undefined);
-          return preview
-            .locator('h1')
-            .textContent({ timeout: 5_000 })
-            .catch(() => '');
-        },
-        { timeout: 60_000, interval: 2_000 },
-      )
+      .poll(() => previewHeading(page), { timeout: 60_000, interval: 2_000 })
       .toBe('Built by the agent');
     await page.screenshot({ path: path.join(shots, '02-preview.png') });
   }, 120_000);

@@ -9,6 +9,7 @@ import {
 } from '../../apps/server/src/testing/dockerAvailability.js';
 import { chromiumUnavailableReason, launchChromium } from './support/chromium.js';
 import { ensureBuilt } from './support/ensureBuilt.js';
+import { previewHeading } from './support/previewHeading.js';
 import { startIde, type RunningIde } from './support/runningIde.js';
 
 const unavailable =
@@ -118,21 +119,8 @@ describe.skipIf(unavailable !== null)('the IDE, walked through in Chromium', () 
     const saved = await owner.request.get(`${ide.origin}/api/projects/${projectId}/files/public/index.html`);
     expect(await saved.text()).toContain('<h1>Edited in the Vaporform walk</h1>');
 
-    const preview = page.frameLocator('iframe[title="Preview"]');
     await expect
-      .poll(
-        async () => {
-          await page
-            .getByRole('button', { name: 'Reload preview' })
-            .click()
-            .catch(() => undefined);
-          return preview
-            .locator('h1')
-            .textContent({ timeout: 5_000 })
-            .catch(() => '');
-        },
-        { timeout: 180_000, interval: 3_000 },
-      )
+      .poll(() => previewHeading(page), { timeout: 180_000, interval: 2_000 })
       .toBe('Edited in the Vaporform walk');
     await shot('04-preview');
   });
