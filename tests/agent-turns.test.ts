@@ -317,3 +317,72 @@ describe('agent turns', () => {
     await finished(projectId, first.turnId);
   });
 });
+
+describe('agent budgets', () => {
+  let fake: FakeAnthropicServer;
+  let server: TestServer;
+
+  beforeAll(async () => {
+    fake = await FakeAnthropicServer.start();
+    server = await startTestServer(await testDatabaseKinds()[0]!.open(), {
+      env: {
+        ANTHROPIC_BASE_URL: fake.url,
+        ANTHROPIC_API_KEY: 'sk-test-key',
+        VAPORFORM_AGENT_USER_DAILY_USD: '1',
+        VAPORFORM_AUTOSTART: 'false',
+      },
+    });
+  }, 60_000);
+
+  afterAll(async () => {
+    await server?.close();
+    await fake?.close();
+  });
+
+  it('stops a turn cleanly when it spends the rest of the daily budget, and refuses the next one', async () => {
+    const { token } = await server.userWithToken('spender@example.com');
+    const created = await server.request({
+      method: 'POST',
+      url: '/api/projects',
+      token,
+      body: { name: 'Budget', templateId: 'node-express' },
+    });
+    const projectId = created.json<{ id: string }>().id;
+    // A million input tokens: $2 at the default model's list price, over the $1 budget.
+    fake.script([
+      reply([text('This will be costly.'), toolUse('list_files', {})], {
+        usage: { input_tokens: 1_000_000 },
+      }),
+    ]);
+    const started = await server.request({
+      method: 'POST',
+      url: `/api/projects/${projectId}/chat`,
+      token,
+      body: { message: 'Do something big' },
+    });
+    expect(started.statusCode, started.body).toBe(202);
+    const { turnId } = started.json<{ turnId: string }>();
+    let turn: Turn | undefined;
+    for (let attempt = 0; attempt < 100; attempt += 1) {
+      turn = (
+        await server.request({ method: 'GET', url: `/api/projects/${projectId}/chat/turns/${turnId}`, token })
+      ).json<Turn>();
+      if (turn.status !== 'running') break;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(turn).toMatchObject({ status: 'failed', error: expect.stringMatching(/budget/) });
+    expect(turn!.usage.costUsd).toBeGreaterThanOrEqual(1);
+    expect(turn!.toolCalls).toEqual([]);
+
+    const refused = await server.request({
+      method: 'POST',
+      url: `/api/projects/${projectId}/chat`,
+      token,
+      body: { message: 'Once more' },
+    });
+    expect(refused.statusCode).toBe(429);
+    expect(refused.json()).toMatchObject({
+      error: { code: 'rate_limited', message: expect.stringMatching(/budget/) },
+    });
+  });
+});

@@ -231,6 +231,7 @@ export async function createServer(
       permissionOf: (principal, projectId) => projectAccess.permissionOf(principal, projectId),
       previewErrors: (projectId) => previewReports.lines(projectId),
       limits: { maxIterations: config.agent.maxIterations, maxTokens: config.agent.maxTokens },
+      budgets: { userDailyUsd: config.agent.userDailyUsd, projectDailyUsd: config.agent.projectDailyUsd },
       logger,
     });
     await agent.recover();

@@ -40,6 +40,8 @@ const EnvSchema = z.object({
   VAPORFORM_MODEL: z.string().min(1).optional(),
   VAPORFORM_AGENT_MAX_ITERATIONS: z.coerce.number().int().min(1).max(200).default(40),
   VAPORFORM_AGENT_MAX_TOKENS: z.coerce.number().int().min(256).max(128_000).default(8192),
+  VAPORFORM_AGENT_USER_DAILY_USD: z.coerce.number().min(0).default(0),
+  VAPORFORM_AGENT_PROJECT_DAILY_USD: z.coerce.number().min(0).default(0),
   VAPORFORM_BODY_LIMIT_BYTES: z.coerce
     .number()
     .int()
@@ -121,6 +123,8 @@ export interface Config {
     model: string | undefined;
     maxIterations: number;
     maxTokens: number;
+    userDailyUsd: number;
+    projectDailyUsd: number;
   };
 }
 
@@ -174,6 +178,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       model: env.VAPORFORM_MODEL,
       maxIterations: env.VAPORFORM_AGENT_MAX_ITERATIONS,
       maxTokens: env.VAPORFORM_AGENT_MAX_TOKENS,
+      userDailyUsd: env.VAPORFORM_AGENT_USER_DAILY_USD,
+      projectDailyUsd: env.VAPORFORM_AGENT_PROJECT_DAILY_USD,
     },
   };
 }

@@ -15,6 +15,8 @@ export interface TurnLimits {
   /** Model calls per turn: each tool round trip is one. */
   maxIterations: number;
   maxTokens: number;
+  /** US dollars this turn may still spend (what is left of the daily budgets); unlimited when absent. */
+  budgetUsd?: number;
 }
 
 export interface TurnRunOptions {
@@ -122,8 +124,16 @@ export async function runTurn(options: TurnRunOptions): Promise<TurnOutcome> {
         },
       );
       addUsage(usage, response.usage);
-      options.emit({ type: 'usage', usage: { ...usage, costUsd: options.provider.costOf(usage) } });
+      const spent = options.provider.costOf(usage);
+      options.emit({ type: 'usage', usage: { ...usage, costUsd: spent } });
       transcript.push({ role: 'assistant', content: response.content });
+      // Checked after the answer is kept, so the conversation stays whole for the next turn.
+      if (options.limits.budgetUsd !== undefined && spent >= options.limits.budgetUsd) {
+        return await finish(
+          outcome('failed', `Stopped: this turn used the rest of the AI budget ($${spent.toFixed(4)})`),
+          true,
+        );
+      }
       const calls = response.content.filter(
         (block): block is Extract<LlmContent, { type: 'tool_use' }> => block.type === 'tool_use',
       );

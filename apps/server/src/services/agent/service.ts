@@ -42,6 +42,8 @@ export interface AgentServiceOptions {
   /** The page errors the project's preview reported lately, one per line. */
   previewErrors: (projectId: string) => string[];
   limits: TurnLimits;
+  /** US dollars per rolling 24 hours; 0 means no limit. */
+  budgets: { userDailyUsd: number; projectDailyUsd: number };
   logger: Logger;
 }
 
@@ -87,6 +89,13 @@ export class AgentService {
         );
       }
     }
+    const budgetUsd = await this.#budgetLeft(principal.userId, projectId);
+    if (budgetUsd !== undefined && budgetUsd <= 0) {
+      throw new AppError(
+        'rate_limited',
+        'The daily AI budget is used up; it frees up as the last 24 hours roll on',
+      );
+    }
     const thread = body.threadId
       ? await this.#thread(projectId, body.threadId)
       : await this.options.store.createThread({ id: randomUUID(), projectId, title: titleOf(body.message) });
@@ -101,7 +110,7 @@ export class AgentService {
     const controller = new AbortController();
     const live: LiveTurn = { turn, controller, seq: 0, done: Promise.resolve() };
     this.#live.set(turn.id, live);
-    live.done = this.#run(live, principal, provider).finally(() => this.#live.delete(turn.id));
+    live.done = this.#run(live, principal, provider, budgetUsd).finally(() => this.#live.delete(turn.id));
     return { turnId: turn.id, threadId: thread.id };
   }
 
@@ -186,7 +195,23 @@ export class AgentService {
     await Promise.all(running.map((live) => live.done));
   }
 
-  async #run(live: LiveTurn, principal: Principal, provider: LlmProvider): Promise<void> {
+  /** What is left of the caller's and the project's daily budgets, whichever is less; undefined if none. */
+  async #budgetLeft(userId: string, projectId: string): Promise<number | undefined> {
+    const { userDailyUsd, projectDailyUsd } = this.options.budgets;
+    const since = new Date(Date.now() - 24 * 60 * 60 * 1000);
+    const left: number[] = [];
+    if (userDailyUsd > 0) left.push(userDailyUsd - (await this.options.store.spentSince({ userId }, since)));
+    if (projectDailyUsd > 0)
+      left.push(projectDailyUsd - (await this.options.store.spentSince({ projectId }, since)));
+    return left.length === 0 ? undefined : Math.min(...left);
+  }
+
+  async #run(
+    live: LiveTurn,
+    principal: Principal,
+    provider: LlmProvider,
+    budgetUsd: number | undefined,
+  ): Promise<void> {
     const { turn, controller } = live;
     const { projectId } = turn;
     const emit = (event: AgentStreamEvent) => {
@@ -253,7 +278,7 @@ export class AgentService {
         system: systemPrompt({ name: project.name, template: project.template, tree: tree.root }),
         history,
         message: turn.message,
-        limits: this.options.limits,
+        limits: budgetUsd === undefined ? this.options.limits : { ...this.options.limits, budgetUsd },
         signal: controller.signal,
         checks: project.template.checks,
         emit,

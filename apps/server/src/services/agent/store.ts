@@ -1,7 +1,7 @@
 import type { CheckResult, Thread, ToolCall, Turn, TurnStatus, Usage } from '@vaporform/contracts';
 
 type FileDiff = Turn['fileDiffs'][number];
-import type { ColumnType, Selectable } from 'kysely';
+import { sql, type ColumnType, type Selectable } from 'kysely';
 import type { SharedDb } from '../../platform/db/openDatabase.js';
 import type { LlmMessage } from './providers/llmProvider.js';
 
@@ -199,6 +199,20 @@ export class AgentStore {
       .where('thread_id', '=', threadId)
       .where('seq', '>=', seq)
       .execute();
+  }
+
+  /** US dollars spent on turns since `since`, by one user or in one project. */
+  async spentSince(filter: { userId: string } | { projectId: string }, since: Date): Promise<number> {
+    let query = this.db
+      .selectFrom('agent_turns')
+      .select(sql<string>`coalesce(sum((usage->>'costUsd')::float8), 0)`.as('spent'))
+      .where('created_at', '>=', since);
+    query =
+      'userId' in filter
+        ? query.where('user_id', '=', filter.userId)
+        : query.where('project_id', '=', filter.projectId);
+    const row = await query.executeTakeFirst();
+    return Number(row?.spent ?? 0);
   }
 
   /** Turns left `running` by a server that stopped mid-turn: they cannot go on, so they failed. */
