@@ -42,27 +42,4 @@ export class AuditLog {
       })
       .execute();
   }
-
-  async list(filter: {
-    projectId?: string;
-    action?: string;
-    limit: number;
-  }): Promise<(AuditEntry & { at: Date })[]> {
-    let query = this.db
-      .selectFrom('audit_log')
-      .selectAll()
-      .orderBy('at', 'desc')
-      .orderBy('id', 'desc')
-      .limit(filter.limit);
-    if (filter.projectId) query = query.where('project_id', '=', filter.projectId);
-    if (filter.action) query = query.where('action', '=', filter.action);
-    const rows = await query.execute();
-    return rows.map((row) => ({
-      at: row.at,
-      actorId: row.actor_id,
-      projectId: row.project_id,
-      action: row.action,
-      detail: row.detail as Record<string, unknown>,
-    }));
-  }
 }

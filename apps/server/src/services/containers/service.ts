@@ -21,8 +21,9 @@ import { hash, installKey } from './installKey.js';
 import type { InstallRecords } from './installRecords.js';
 import { ProjectSupervisor, type PreparedRuntime, type SupervisorTiming } from './projectSupervisor.js';
 import { resourcesFor, type ResourcePlanOptions } from './resourcePlan.js';
-import { resolveRuntimeProfile, type RuntimeProfile } from './runtimeProfile.js';
-import { StackImages, stackImageTag } from './stackImages.js';
+import { projectImage } from './projectImage.js';
+import { resolveRuntimeProfile } from './runtimeProfile.js';
+import { StackImages } from './stackImages.js';
 import { claimWorkspace } from './workspaceOwnership.js';
 
 function notRunning(): AppError {
@@ -313,7 +314,8 @@ export class ContainersService implements Disposable {
     const { project, template } = await this.options.projects.describe(projectId);
     const workspaceDir = this.options.workspaceDir(projectId);
     const profile = await resolveRuntimeProfile(workspaceDir, template);
-    const { image, imageId } = await this.#image(projectId, profile, runtime, onProgress);
+    const images = this.#images ?? new StackImages({ runtime, buildScript: null });
+    const { image, imageId } = await projectImage({ projectId, profile, runtime, images, onProgress });
     const resources = resourcesFor(profile.stack, await this.options.resourcePlan());
     const spec: ContainerSpec = {
       projectId,
@@ -363,45 +365,6 @@ export class ContainersService implements Disposable {
         profile.install === null ? null : installKey(workspaceDir, profile, imageId, status),
       fresh,
     };
-  }
-
-  async #image(
-    projectId: string,
-    profile: RuntimeProfile,
-    runtime: ContainerRuntime,
-    onProgress: (message: string) => void,
-  ): Promise<{ image: string; imageId: string }> {
-    const source = profile.image;
-    switch (source.kind) {
-      case 'stack': {
-        const images = this.#images ?? new StackImages({ runtime, buildScript: null });
-        const imageId = await images.ensure(source.stack, (line) =>
-          onProgress(`Building the ${source.stack} image (first start on this machine): ${line}`),
-        );
-        return { image: stackImageTag(source.stack), imageId };
-      }
-      case 'existing': {
-        const imageId = await runtime.imageId(source.name);
-        if (imageId === null) {
-          throw new AppError(
-            'not_found',
-            `The image ${source.name} named in devcontainer.json is not on this server, and images are not pulled from registries`,
-          );
-        }
-        return { image: source.name, imageId };
-      }
-      case 'build': {
-        const image = `vaporform-project/${projectId}:latest`;
-        const imageId = await runtime.buildImage({
-          contextDir: source.contextDir,
-          dockerfile: source.dockerfile,
-          tag: image,
-          args: source.args,
-          onProgress: (line) => onProgress(`Building the project image: ${line}`),
-        });
-        return { image, imageId };
-      }
-    }
   }
 
   async #hibernateIdle(): Promise<void> {
