@@ -1,6 +1,6 @@
 /// <reference lib="dom" />
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { chromiumUnavailableReason, launchChromium } from './support/chromium.js';
 import { ensureBuilt } from './support/ensureBuilt.js';
 import { startIde, type RunningIde } from './support/runningIde.js';
@@ -27,8 +27,16 @@ describe.skipIf(unavailable !== null)('a page on a preview origin, in Chromium',
       data: { email: 'owner@example.com', password: 'correct horse battery staple', name: 'Owner' },
     });
     expect(signup.status(), await signup.text()).toBe(201);
-    page = await context.newPage();
   }, 240_000);
+
+  // A fresh page per case: a navigation one case starts (the form post) must not abort the next one's goto.
+  beforeEach(async () => {
+    page = await context.newPage();
+  });
+
+  afterEach(async () => {
+    await page.close();
+  });
 
   afterAll(async () => {
     await browser?.close();
@@ -70,6 +78,7 @@ describe.skipIf(unavailable !== null)('a page on a preview origin, in Chromium',
 
   it('cannot change anything through the IDE API, even with a request CORS lets through', async () => {
     await page.goto(`http://no-such-project.${ide.previewHost}/`);
+    const formAnswered = page.waitForResponse((response) => response.url().endsWith('/api/auth/tokens'));
     await page.evaluate(async (origin) => {
       // A "simple" cross-site POST: sent without a preflight, the response unreadable. It must still fail.
       await fetch(`${origin}/api/projects`, {
@@ -90,7 +99,7 @@ describe.skipIf(unavailable !== null)('a page on a preview origin, in Chromium',
       document.body.append(form);
       form.submit();
     }, ide.origin);
-    await page.waitForLoadState();
+    expect((await formAnswered).status()).toBe(403);
     const projects = await context.request.get(`${ide.origin}/api/projects`);
     expect(await projects.json()).toEqual([]);
     const tokens = await context.request.get(`${ide.origin}/api/auth/tokens`);
