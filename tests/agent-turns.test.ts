@@ -1,5 +1,5 @@
 import type { Turn, VaporformEvents } from '@vaporform/contracts';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { testDatabaseKinds } from '../apps/server/src/testing/testDatabases.js';
 import { startTestServer, type TestServer } from '../apps/server/src/testing/testServer.js';
 import { FakeAnthropicServer, overloaded, reply, text, toolUse } from './fakes/anthropicMessagesServer.js';
@@ -178,6 +178,125 @@ describe('agent turns', () => {
       token: owner.token,
     });
     expect(turns.json()).toEqual([]);
+  });
+
+  it('review mode holds the changes as a proposal: accepted files land, rejected ones never do', async () => {
+    const projectId = await project();
+    const setReview = (agentReview: boolean) =>
+      server.request({
+        method: 'PUT',
+        url: '/api/auth/preferences',
+        token: owner.token,
+        body: { agentReview },
+      });
+    expect((await setReview(true)).statusCode).toBe(200);
+    // The setting is the owner's, shared with the other cases: put back even when this one fails.
+    onTestFinished(async () => void (await setReview(false)));
+    const appBefore = (await readFile(projectId, 'src/app.ts')).body;
+    fake.script([
+      reply([
+        toolUse('write_file', { path: './src/auth.ts', content: 'export const requireUser = true;\n' }),
+        toolUse('edit_file', {
+          path: 'src/app.ts',
+          oldText: helloRoute,
+          newText: `// guarded\n  ${helloRoute}`,
+        }),
+      ]),
+      // The model's own reads and searches see its proposal.
+      reply([toolUse('read_file', { path: 'src/auth.ts' }), toolUse('search', { pattern: 'guarded' })]),
+      reply([text('Proposed an auth module and marked the routes.')]),
+    ]);
+    const { turnId } = await ask(projectId, 'Add authentication, for review');
+    const turn = await finished(projectId, turnId);
+    expect(turn).toMatchObject({
+      status: 'done',
+      checkpointId: null,
+      changedFiles: ['src/auth.ts', 'src/app.ts'],
+      review: {
+        files: [
+          { path: 'src/auth.ts', status: 'pending' },
+          { path: 'src/app.ts', status: 'pending' },
+        ],
+      },
+    });
+    expect(turn.toolCalls.map((call) => call.isError)).toEqual([false, false, false, false]);
+    expect(turn.toolCalls[2]!.output).toContain('requireUser');
+    expect(turn.toolCalls[3]!.output).toContain('src/app.ts');
+    expect(turn.fileDiffs.find((file) => file.path === 'src/app.ts')?.diff).toContain('+  // guarded');
+    expect(JSON.stringify(fake.requests.at(-3)!.body.system)).toContain('Review mode is on');
+    // Nothing on disk yet.
+    expect((await readFile(projectId, 'src/auth.ts')).statusCode).toBe(404);
+    expect((await readFile(projectId, 'src/app.ts')).body).toBe(appBefore);
+    expect(events.some((event) => event.turnId === turnId && event.event.type === 'review')).toBe(true);
+
+    const decide = (body: unknown, token = owner.token) =>
+      server.request({
+        method: 'POST',
+        url: `/api/projects/${projectId}/chat/turns/${turnId}/review`,
+        token,
+        body,
+      });
+    const reader = await server.userWithToken('review-reader@example.com');
+    await server.request({
+      method: 'POST',
+      url: `/api/projects/${projectId}/members`,
+      token: owner.token,
+      body: { email: 'review-reader@example.com', permission: 'read' },
+    });
+    expect((await decide({ decision: 'accept' }, reader.token)).statusCode).toBe(403);
+    expect((await readFile(projectId, 'src/auth.ts')).statusCode).toBe(404);
+
+    const accepted = await decide({ decision: 'accept', paths: ['src/auth.ts'] });
+    expect(accepted.statusCode, accepted.body).toBe(200);
+    expect(accepted.json<Turn>().review?.files).toEqual([
+      { path: 'src/auth.ts', status: 'accepted' },
+      { path: 'src/app.ts', status: 'pending' },
+    ]);
+    expect(accepted.json<Turn>().checkpointId).not.toBeNull();
+    expect((await readFile(projectId, 'src/auth.ts')).body).toBe('export const requireUser = true;\n');
+
+    const rejected = await decide({ decision: 'reject' });
+    expect(rejected.json<Turn>().review?.files[1]).toEqual({ path: 'src/app.ts', status: 'rejected' });
+    expect((await readFile(projectId, 'src/app.ts')).body).toBe(appBefore);
+    const again = await decide({ decision: 'accept', paths: ['src/app.ts'] });
+    expect(again.statusCode).toBe(409);
+    expect(again.json<{ error: { message: string } }>().error.message).toContain('already rejected');
+    expect((await decide({ decision: 'accept', paths: ['src/other.ts'] })).statusCode).toBe(400);
+
+    // A proposal for a file that changed on disk meanwhile is not written over the change.
+    fake.script([
+      reply([
+        toolUse('edit_file', { path: 'src/app.ts', oldText: helloRoute, newText: `// v2\n  ${helloRoute}` }),
+      ]),
+      reply([text('Marked it again.')]),
+    ]);
+    const second = await ask(projectId, 'Mark the route');
+    await finished(projectId, second.turnId);
+    await server.request({
+      method: 'PUT',
+      url: `/api/projects/${projectId}/files/src/app.ts`,
+      token: owner.token,
+      headers: { 'content-type': 'text/plain' },
+      body: 'edited by hand\n',
+    });
+    const conflict = await server.request({
+      method: 'POST',
+      url: `/api/projects/${projectId}/chat/turns/${second.turnId}/review`,
+      token: owner.token,
+      body: { decision: 'accept' },
+    });
+    expect(conflict.statusCode).toBe(409);
+    expect(conflict.json<{ error: { message: string } }>().error.message).toContain('src/app.ts');
+    expect((await readFile(projectId, 'src/app.ts')).body).toBe('edited by hand\n');
+
+    // Rewinding the first turn undoes what was accepted from it.
+    const rewound = await server.request({
+      method: 'POST',
+      url: `/api/projects/${projectId}/chat/turns/${turnId}/rewind`,
+      token: owner.token,
+    });
+    expect(rewound.statusCode, rewound.body).toBe(200);
+    expect((await readFile(projectId, 'src/auth.ts')).statusCode).toBe(404);
   });
 
   it('tells the model when an edit matches twice, and lands its retry with more context', async () => {

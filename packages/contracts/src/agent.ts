@@ -5,6 +5,8 @@ import { IdSchema, IsoDateSchema } from './common.js';
 export const ChatBodySchema = z.strictObject({
   message: z.string().trim().min(1).max(20_000),
   threadId: IdSchema.optional(),
+  /** Hold the turn's file changes as a proposal to accept or reject per file; defaults to the user's setting. */
+  review: z.boolean().optional(),
 });
 export type ChatBody = z.infer<typeof ChatBodySchema>;
 export const ChatStartedSchema = z.object({ turnId: IdSchema, threadId: IdSchema });
@@ -43,6 +45,22 @@ export const CheckResultSchema = z.object({
 });
 export type CheckResult = z.infer<typeof CheckResultSchema>;
 
+export const ReviewStatusSchema = z.enum(['pending', 'accepted', 'rejected']);
+export type ReviewStatus = z.infer<typeof ReviewStatusSchema>;
+
+/** A review-mode turn's proposal: each file it would change (diffs in `fileDiffs`) and what became of it. */
+export const ReviewSchema = z.object({
+  files: z.array(z.object({ path: z.string(), status: ReviewStatusSchema })),
+});
+export type Review = z.infer<typeof ReviewSchema>;
+
+/** `POST /api/projects/:id/chat/turns/:turnId/review`: decide some files of the proposal (all pending ones if `paths` is left out). */
+export const ReviewBodySchema = z.strictObject({
+  decision: z.enum(['accept', 'reject']),
+  paths: z.array(z.string().min(1).max(4096)).min(1).max(1000).optional(),
+});
+export type ReviewBody = z.infer<typeof ReviewBodySchema>;
+
 /** `GET /api/projects/:id/chat/turns/:turnId` */
 export const TurnSchema = z.object({
   id: IdSchema,
@@ -63,6 +81,8 @@ export const TurnSchema = z.object({
   checks: z.array(CheckResultSchema).default([]),
   /** Taken before the turn's first write: rewinding restores it. */
   checkpointId: z.string().nullable(),
+  /** In review mode, the proposal: nothing is written until a file is accepted. Null otherwise. */
+  review: ReviewSchema.nullable().default(null),
   error: z.string().nullable(),
   model: z.string(),
   createdAt: IsoDateSchema,
@@ -104,6 +124,11 @@ export const AgentStreamEventSchema = z.discriminatedUnion('type', [
     passed: z.boolean(),
     output: z.string(),
   }),
+  /**
+   * The proposal of a review-mode turn: sent when the turn ends, and again (with `seq` 0) after each decision,
+   * when clients refetch the turn.
+   */
+  z.object({ type: z.literal('review'), review: ReviewSchema }),
   z.object({ type: z.literal('status'), status: TurnStatusSchema, error: z.string().nullable() }),
 ]);
 export type AgentStreamEvent = z.infer<typeof AgentStreamEventSchema>;

@@ -15,6 +15,8 @@ export const PreferencesSchema = z.strictObject({
   autosave: z.boolean().default(false),
   editorFontSize: z.number().int().min(8).max(32).default(14),
   terminalFontSize: z.number().int().min(8).max(32).default(13),
+  /** Hold the AI's file changes as a proposal to review, instead of writing them as it goes. */
+  agentReview: z.boolean().default(false),
   /** Panel sizes in percent by layout and panel id (e.g. `workbench` → `{sidebar: 18, main: 52, aside: 30}`). */
   layout: z
     .record(

@@ -9,6 +9,8 @@ import type {
 import { createTwoFilesPatch } from 'diff';
 import { AppError } from '../../platform/errors/AppError.js';
 import type { LlmContent, LlmMessage, LlmProvider, LlmToolSpec, LlmUsage } from './providers/llmProvider.js';
+import { ProposalOverlay, workspaceKey } from './proposalOverlay.js';
+import { publicReview, type StoredReview } from './store.js';
 import type { AgentTool, RunTool, ToolContext } from './tools/agentTool.js';
 
 export interface TurnLimits {
@@ -37,6 +39,8 @@ export interface TurnRunOptions {
   signal: AbortSignal;
   /** The template's checks, run in the container when the model is done and the turn changed files. */
   checks?: TemplateManifest['checks'];
+  /** Review mode: writes are held as a proposal (nothing on disk changes, no checkpoint, no checks). */
+  review?: boolean;
 }
 
 /** How many times failing checks are sent back to the model before the turn ends with them failing. */
@@ -58,6 +62,8 @@ export interface TurnOutcome {
   /** The model messages this turn added (user message first), for the next turn to send back. */
   transcript: LlmMessage[];
   checkpointId: string | null;
+  /** Review mode's proposal; null when the turn wrote as it went. */
+  review: StoredReview | null;
   error: string | null;
 }
 
@@ -78,13 +84,18 @@ export async function runTurn(options: TurnRunOptions): Promise<TurnOutcome> {
   let repairRounds = 0;
   /** Set when the container cannot run commands (not running, no runtime): checks are skipped for the turn. */
   let checksUnavailable = false;
+  const overlay = options.review ? new ProposalOverlay() : null;
 
   const beforeWrite = async (path: string) => {
-    checkpointing ??= options.checkpoint();
-    checkpointId = await checkpointing;
-    if (!originals.has(path)) originals.set(path, await options.readFile(path));
+    const key = workspaceKey(path);
+    if (!overlay) {
+      checkpointing ??= options.checkpoint();
+      checkpointId = await checkpointing;
+    }
+    if (!originals.has(key)) originals.set(key, await options.readFile(key));
   };
-  const context = options.context(beforeWrite);
+  const base = options.context(beforeWrite);
+  const context = overlay ? { ...base, files: overlay.wrap(base.files) } : base;
   const outcome = (status: Turn['status'], error: string | null): TurnOutcome => ({
     status,
     text,
@@ -95,6 +106,7 @@ export async function runTurn(options: TurnRunOptions): Promise<TurnOutcome> {
     checks,
     transcript,
     checkpointId,
+    review: null,
     error,
   });
 
@@ -189,7 +201,8 @@ export async function runTurn(options: TurnRunOptions): Promise<TurnOutcome> {
    */
   async function runChecks(): Promise<CheckResult[]> {
     const declared = options.checks ?? [];
-    if (declared.length === 0 || originals.size === 0 || checksUnavailable) return [];
+    // A proposal is not on disk yet, so the checks would judge the files without it.
+    if (declared.length === 0 || originals.size === 0 || checksUnavailable || overlay) return [];
     const results: CheckResult[] = [];
     for (const check of declared) {
       options.signal.throwIfAborted();
@@ -222,8 +235,13 @@ export async function runTurn(options: TurnRunOptions): Promise<TurnOutcome> {
 
   /** Reports each changed file's diff; a turn that ends early still says what it changed. */
   async function finish(result: TurnOutcome, interrupted = false): Promise<TurnOutcome> {
+    const proposed: StoredReview['files'] = [];
     for (const [path, before] of originals) {
-      const after = await options.readFile(path);
+      const held = overlay?.get(path);
+      const after = overlay ? (held ?? null) : await options.readFile(path);
+      // A write the proposal never got (refused path, failed write) proposes nothing.
+      if (overlay && held === undefined) continue;
+      if (held !== undefined) proposed.push({ path, status: 'pending', before, after: held });
       const diff = createTwoFilesPatch(
         `a/${path}`,
         `b/${path}`,
@@ -237,6 +255,11 @@ export async function runTurn(options: TurnRunOptions): Promise<TurnOutcome> {
       );
       result.fileDiffs.push({ path, diff });
       options.emit({ type: 'file_changed', path, diff });
+    }
+    if (overlay) {
+      result.changedFiles = proposed.map((file) => file.path);
+      result.review = { files: proposed };
+      options.emit({ type: 'review', review: publicReview(result.review) });
     }
     // A cancelled or failed turn may end between a tool call and its result: the transcript must still be a
     // valid conversation for the next turn, so calls without results get one.

@@ -3,6 +3,7 @@ import {
   ChatBodySchema,
   ChatStartedSchema,
   IdParamsSchema,
+  ReviewBodySchema,
   ThreadListSchema,
   TurnListSchema,
   TurnSchema,
@@ -76,6 +77,23 @@ export function registerAgentRoutes(app: HttpApp, agent: AgentService): void {
       },
     },
     async (request) => agent.rewind(callerOf(request), request.params.id, request.params.turnId),
+  );
+
+  api.post(
+    '/api/projects/:id/chat/turns/:turnId/review',
+    {
+      config: { policy: { access: 'project', permission: 'write' } },
+      schema: {
+        tags,
+        description:
+          'Accept or reject files of a review-mode turn’s proposal (all pending ones without `paths`)',
+        params: TurnParamsSchema,
+        body: ReviewBodySchema,
+        response: { 200: TurnSchema },
+      },
+    },
+    async (request) =>
+      agent.review(callerOf(request), request.params.id, request.params.turnId, request.body),
   );
 
   api.get(

@@ -5,6 +5,7 @@ import {
   type AgentStreamEvent,
   type ChatBody,
   type ProjectPermission,
+  type ReviewBody,
   type TemplateManifest,
   type Thread,
   type Turn,
@@ -19,7 +20,8 @@ import type { ContainersService } from '../containers/index.js';
 import type { FilesService } from '../files/index.js';
 import { runTurn, type TurnLimits } from './agentTurn.js';
 import type { LlmProvider, LlmToolSpec } from './providers/llmProvider.js';
-import { emptyUsage, type AgentStore } from './store.js';
+import { decideReview } from './reviewDecision.js';
+import { emptyUsage, publicReview, type AgentStore } from './store.js';
 import { systemPrompt } from './systemPrompt.js';
 import type { AgentTool, RunTool } from './tools/agentTool.js';
 import { createToolContext } from './toolContext.js';
@@ -41,6 +43,8 @@ export interface AgentServiceOptions {
   permissionOf: (principal: Principal, projectId: string) => Promise<ProjectPermission | null>;
   /** The page errors the project's preview reported lately, one per line. */
   previewErrors: (projectId: string) => string[];
+  /** The user's setting for turns that do not say: hold changes for review, or write as it goes. */
+  reviewByDefault: (userId: string) => Promise<boolean>;
   limits: TurnLimits;
   /** US dollars per rolling 24 hours; 0 means no limit. */
   budgets: { userDailyUsd: number; projectDailyUsd: number };
@@ -49,6 +53,7 @@ export interface AgentServiceOptions {
 
 interface LiveTurn {
   turn: Turn;
+  review: boolean;
   controller: AbortController;
   seq: number;
   done: Promise<void>;
@@ -108,7 +113,8 @@ export class AgentService {
       model: provider.model,
     });
     const controller = new AbortController();
-    const live: LiveTurn = { turn, controller, seq: 0, done: Promise.resolve() };
+    const review = body.review ?? (await this.options.reviewByDefault(principal.userId));
+    const live: LiveTurn = { turn, review, controller, seq: 0, done: Promise.resolve() };
     this.#live.set(turn.id, live);
     live.done = this.#run(live, principal, provider, budgetUsd).finally(() => this.#live.delete(turn.id));
     return { turnId: turn.id, threadId: thread.id };
@@ -120,7 +126,31 @@ export class AgentService {
     if (live?.turn.projectId === projectId) return { ...structuredClone(live.turn), lastSeq: live.seq };
     const stored = await this.options.store.turn(projectId, turnId);
     if (!stored) throw new AppError('not_found', 'No such turn in this project');
-    const { seq: _seq, ...turn } = stored;
+    const { seq: _seq, storedReview: _review, ...turn } = stored;
+    return turn;
+  }
+
+  /** Accepts or rejects files of a review-mode turn's proposal (`reviewDecision.ts`). */
+  async review(principal: Principal, projectId: string, turnId: string, body: ReviewBody): Promise<Turn> {
+    if (this.#live.has(turnId))
+      throw new AppError('conflict', 'Wait for the turn to finish before reviewing it');
+    const { review, decided } = await decideReview(this.options, principal, projectId, turnId, body);
+    const turn = await this.turn(projectId, turnId);
+    await this.options.audit.record({
+      actorId: principal.userId,
+      projectId,
+      action: 'agent.review',
+      detail: { turnId, decision: body.decision, files: decided },
+    });
+    // After the turn's own stream: clients refetch the turn on a `review` event rather than order it by seq.
+    void this.options.events.publish('agent.turn', {
+      projectId,
+      threadId: turn.threadId,
+      turnId,
+      userId: turn.userId,
+      seq: 0,
+      event: { type: 'review', review: publicReview(review) },
+    });
     return turn;
   }
 
@@ -228,6 +258,7 @@ export class AgentService {
         live.turn.fileDiffs.push({ path: event.path, diff: event.diff });
       }
       if (event.type === 'usage') live.turn.usage = event.usage;
+      if (event.type === 'review') live.turn.review = event.review;
       if (event.type === 'check') {
         const { name, command, passed, output } = event;
         live.turn.checks.push({ name, command, passed, output });
@@ -275,7 +306,13 @@ export class AgentService {
         provider,
         tools: this.options.tools,
         toolSpecs: this.options.toolSpecs,
-        system: systemPrompt({ name: project.name, template: project.template, tree: tree.root }),
+        system: systemPrompt({
+          name: project.name,
+          template: project.template,
+          tree: tree.root,
+          review: live.review,
+        }),
+        review: live.review,
         history,
         message: turn.message,
         limits: budgetUsd === undefined ? this.options.limits : { ...this.options.limits, budgetUsd },
@@ -331,6 +368,7 @@ export class AgentService {
         usage: outcome.usage,
         checks: outcome.checks,
         checkpointId: outcome.checkpointId,
+        review: outcome.review && publicReview(outcome.review),
         error: outcome.error,
         finishedAt: new Date().toISOString(),
       });

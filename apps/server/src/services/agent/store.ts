@@ -1,9 +1,22 @@
-import type { CheckResult, Thread, ToolCall, Turn, TurnStatus, Usage } from '@vaporform/contracts';
-
-type FileDiff = Turn['fileDiffs'][number];
+import type {
+  CheckResult,
+  ReviewStatus,
+  Thread,
+  ToolCall,
+  Turn,
+  TurnStatus,
+  Usage,
+} from '@vaporform/contracts';
 import { sql, type ColumnType, type Selectable } from 'kysely';
 import type { SharedDb } from '../../platform/db/openDatabase.js';
 import type { LlmMessage } from './providers/llmProvider.js';
+
+type FileDiff = Turn['fileDiffs'][number];
+
+/** A review-mode turn's proposal as stored: the contents it would write, kept until each file is decided. */
+export interface StoredReview {
+  files: { path: string; status: ReviewStatus; before: string | null; after: string }[];
+}
 
 type Json<T> = ColumnType<T, string | undefined, string>;
 type Defaulted<T> = ColumnType<T, T | undefined, T>;
@@ -30,6 +43,7 @@ interface TurnsTable {
   file_diffs: Json<FileDiff[]>;
   usage: Json<Usage>;
   checks: Json<CheckResult[]>;
+  review: Json<StoredReview | null>;
   transcript: Json<LlmMessage[]>;
   checkpoint_id: Defaulted<string | null>;
   error: Defaulted<string | null>;
@@ -57,6 +71,7 @@ export interface TurnUpdate {
   fileDiffs?: FileDiff[];
   usage?: Usage;
   checks?: CheckResult[];
+  review?: StoredReview | null;
   transcript?: LlmMessage[];
   checkpointId?: string | null;
   error?: string | null;
@@ -149,6 +164,7 @@ export class AgentStore {
         ...(update.fileDiffs === undefined ? {} : { file_diffs: JSON.stringify(update.fileDiffs) }),
         ...(update.usage === undefined ? {} : { usage: JSON.stringify(update.usage) }),
         ...(update.checks === undefined ? {} : { checks: JSON.stringify(update.checks) }),
+        ...(update.review === undefined ? {} : { review: JSON.stringify(update.review) }),
         ...(update.transcript === undefined ? {} : { transcript: JSON.stringify(update.transcript) }),
         ...(update.checkpointId === undefined ? {} : { checkpoint_id: update.checkpointId }),
         ...(update.error === undefined ? {} : { error: update.error }),
@@ -158,14 +174,17 @@ export class AgentStore {
       .execute();
   }
 
-  async turn(projectId: string, turnId: string): Promise<(Turn & { seq: number }) | undefined> {
+  async turn(
+    projectId: string,
+    turnId: string,
+  ): Promise<(Turn & { seq: number; storedReview: StoredReview | null }) | undefined> {
     const row = await this.db
       .selectFrom('agent_turns')
       .selectAll()
       .where('id', '=', turnId)
       .where('project_id', '=', projectId)
       .executeTakeFirst();
-    return row && { ...toTurn(row), seq: row.seq };
+    return row && { ...toTurn(row), seq: row.seq, storedReview: row.review ?? null };
   }
 
   async turns(threadId: string): Promise<Turn[]> {
@@ -258,9 +277,15 @@ function toTurn(row: Selectable<TurnsTable>): Turn {
     // Rows from before migration 0007 have the column's default; a database without it still reads.
     checks: row.checks ?? [],
     checkpointId: row.checkpoint_id,
+    review: row.review ? publicReview(row.review) : null,
     error: row.error,
     model: row.model,
     createdAt: row.created_at.toISOString(),
     finishedAt: row.finished_at?.toISOString() ?? null,
   };
+}
+
+/** The proposal as clients see it: paths and decisions; the contents stay on the server (diffs are in the turn). */
+export function publicReview(review: StoredReview): NonNullable<Turn['review']> {
+  return { files: review.files.map(({ path, status }) => ({ path, status })) };
 }

@@ -10,6 +10,8 @@ export function systemPrompt(project: {
   name: string;
   template: TemplateManifest;
   tree: TreeEntry[];
+  /** Review mode: the model is told its writes wait for the user, so it does not expect them on disk. */
+  review?: boolean;
 }): string {
   const { template } = project;
   const lines: string[] = [];
@@ -34,7 +36,14 @@ Rules:
 - Paths are relative to the workspace root. You cannot reach anything outside it.
 - Keep the project's style and stack. Do not add dependencies unless asked; if you do, add them to the
   manifest (${template.dependencyFiles.join(', ') || 'the manifest'}); the install runs by itself.
-- End with a short explanation for the user: what you changed and why, and anything they should do next.
+- End with a short explanation for the user: what you changed and why, and anything they should do next.${
+    project.review
+      ? `
+- Review mode is on: your writes are held as a proposal the user accepts or rejects per file. Your reads and
+  searches see the proposal; commands and the running app do not until it is accepted, so do not rely on
+  run_command or read_logs to check your edits.`
+      : ''
+  }
 
 Project: ${project.name}
 Stack: ${template.language} / ${template.framework} (${template.stack}); app on port ${template.port}

@@ -93,6 +93,17 @@ function PreferencesSection() {
           Save files shortly after you stop typing
         </span>
       </label>
+      <label className="account-pref-row account-checkbox">
+        <span>Review AI changes</span>
+        <span className="account-checkbox-control">
+          <input
+            type="checkbox"
+            checked={preferences.agentReview}
+            onChange={(event) => update({ agentReview: event.target.checked })}
+          />
+          Hold the agent’s edits as a proposal to accept or reject per file
+        </span>
+      </label>
       <FontSizeField
         label="Editor font size"
         value={preferences.editorFontSize}

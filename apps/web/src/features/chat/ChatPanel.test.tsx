@@ -52,6 +52,7 @@ const turn = (overrides: Partial<Turn> = {}): Turn => ({
   checks: [],
   usage: { inputTokens: 1200, outputTokens: 80, cacheReadTokens: 0, cacheWriteTokens: 0, costUsd: 0.0042 },
   checkpointId: 'abc123',
+  review: null,
   error: null,
   model: 'claude-test',
   createdAt: at,
@@ -65,6 +66,7 @@ interface Server {
   turns: Turn[];
   start: () => Response;
   requests: string[];
+  reviews: unknown[];
 }
 let server: Server;
 const json = (body: unknown, status = 200) => new Response(JSON.stringify(body), { status });
@@ -76,6 +78,7 @@ beforeEach(() => {
     turns: [turn()],
     start: () => json({ turnId: newTurnId, threadId }, 202),
     requests: [],
+    reviews: [],
   };
   vi.stubGlobal(
     'fetch',
@@ -84,6 +87,20 @@ beforeEach(() => {
       server.requests.push(`${method} ${url}`);
       const base = `/api/projects/${projectId}/chat`;
       if (url === '/api/agent/status') return json(server.status);
+      if (url === `/api/projects/${projectId}`) return json(project);
+      if (url.endsWith('/review') && method === 'POST') {
+        const body = JSON.parse(init?.body as string) as { decision: 'accept' | 'reject'; paths?: string[] };
+        server.reviews.push(body);
+        const decided = turn({
+          review: {
+            files: [
+              { path: 'src/app.ts', status: body.decision === 'accept' ? 'accepted' : 'rejected' },
+              { path: 'src/auth.ts', status: 'pending' },
+            ],
+          },
+        });
+        return json(decided);
+      }
       if (url === `${base}/threads`) return json(server.threads);
       if (url === `${base}/threads/${threadId}/turns`) return json(server.turns);
       if (url === base && method === 'POST') return server.start();
@@ -173,6 +190,29 @@ describe('ChatPanel', () => {
     fireEvent.click(within(turnElement as HTMLElement).getByRole('button', { name: 'Compare' }));
     expect(openDiff).toHaveBeenCalledWith(expect.objectContaining({ path: 'src/app.ts', from: 'abc123' }));
     expect(screen.getByRole('heading', { name: 'Add a health route' })).toBeTruthy();
+  });
+
+  it('review mode: shows the proposal, accepts one file, and shows what was decided', async () => {
+    server.turns = [
+      turn({
+        changedFiles: ['src/app.ts', 'src/auth.ts'],
+        checkpointId: null,
+        review: {
+          files: [
+            { path: 'src/app.ts', status: 'pending' },
+            { path: 'src/auth.ts', status: 'pending' },
+          ],
+        },
+      }),
+    ];
+    renderPanel();
+    const proposal = await within(log()).findByRole('region', { name: 'Proposed changes' });
+    expect(within(proposal).getByText(/Proposed 2 files/)).toBeTruthy();
+    fireEvent.click(await within(proposal).findByRole('button', { name: 'Accept src/app.ts' }));
+    await waitFor(() => expect(server.reviews).toEqual([{ decision: 'accept', paths: ['src/app.ts'] }]));
+    expect(await within(proposal).findByText('Accepted')).toBeTruthy();
+    expect(within(proposal).queryByRole('button', { name: 'Accept src/app.ts' })).toBeNull();
+    expect(within(proposal).getByRole('button', { name: 'Reject src/auth.ts' })).toBeTruthy();
   });
 
   it('shows the checks the agent ran, each expanding to its output', async () => {

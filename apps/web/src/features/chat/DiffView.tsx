@@ -1,4 +1,4 @@
-import { useMemo, useState } from 'react';
+import { useMemo, useState, type ReactNode } from 'react';
 import { Icon } from '../../ui/Icon';
 import { useEditors } from '../editor';
 import { diffStats, parseDiff } from './diffLines';
@@ -15,10 +15,13 @@ export function DiffView({
   path,
   diff,
   checkpointId,
+  children,
 }: {
   path: string;
   diff: string | undefined;
   checkpointId: string | null;
+  /** Extra actions at the end of the row (review mode's accept and reject). */
+  children?: ReactNode;
 }) {
   const editors = useEditors();
   const [open, setOpen] = useState(false);
@@ -79,6 +82,7 @@ export function DiffView({
         >
           Open
         </button>
+        {children}
       </div>
       {open && (
         <pre className="chat-diff" aria-label={`Changes to ${path}`}>

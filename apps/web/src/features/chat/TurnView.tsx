@@ -8,6 +8,7 @@ import type { ChatTurn } from './applyStreamEvent';
 import { CheckRow } from './CheckRow';
 import { DiffView } from './DiffView';
 import { Markdown } from './Markdown';
+import { ReviewSection } from './ReviewSection';
 import { RewindButton } from './RewindButton';
 import { ToolCallRow } from './ToolCallRow';
 import { turnSegments } from './turnSegments';
@@ -68,7 +69,10 @@ export const TurnView = memo(function TurnView({
             <ToolCallRow key={segment.key} call={segment.call} turnRunning={running} />
           ),
         )}
-        {turn.changedFiles.length > 0 && (
+        {turn.review && turn.review.files.length > 0 && (
+          <ReviewSection projectId={projectId} turn={{ ...turn, review: turn.review }} />
+        )}
+        {!turn.review && turn.changedFiles.length > 0 && (
           <section className="chat-files" aria-label="Changed files">
             <div className="chat-section-title">
               Changed {turn.changedFiles.length === 1 ? '1 file' : `${turn.changedFiles.length} files`}

@@ -70,6 +70,9 @@ export function applyStreamEvent(
       next.checks = [...turn.checks, { name, command, passed, output }];
       break;
     }
+    case 'review':
+      next.review = event.review;
+      break;
     case 'status':
       next.status = event.status;
       next.error = event.error;
@@ -165,6 +168,7 @@ export function optimisticTurn(input: {
     usage: { inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, costUsd: 0 },
     checks: [],
     checkpointId: null,
+    review: null,
     error: null,
     model: '',
     createdAt: new Date().toISOString(),

@@ -4,6 +4,7 @@ import {
   ThreadListSchema,
   TurnSchema,
   type ChatBody,
+  type ReviewBody,
 } from '@vaporform/contracts';
 import { z } from 'zod';
 import { api, apiPath } from '../../platform/api';
@@ -40,4 +41,11 @@ export const rewindTurn = (projectId: string, turnId: string) =>
   api(apiPath('projects', projectId, 'chat', 'turns', turnId, 'rewind'), {
     method: 'POST',
     schema: z.object({ restoredCheckpoint: z.string().nullable() }),
+  });
+
+export const reviewTurn = (projectId: string, turnId: string, body: ReviewBody) =>
+  api(apiPath('projects', projectId, 'chat', 'turns', turnId, 'review'), {
+    method: 'POST',
+    body,
+    schema: ServerTurnSchema,
   });

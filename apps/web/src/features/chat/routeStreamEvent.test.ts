@@ -48,4 +48,16 @@ describe('routeStreamEvent', () => {
     expect(client.getQueryState(chatKeys.turns(projectId, 'a'))?.isInvalidated).toBe(true);
     expect(takeHeld('t-new')).toEqual([]);
   });
+
+  it('refetches a finished turn when its proposal is decided (a seq 0 review event)', () => {
+    const client = new QueryClient();
+    client.setQueryData(chatKeys.turns(projectId, 'a'), [
+      { ...turnIn('a', 't-a'), status: 'done', lastSeq: 9 },
+    ]);
+    routeStreamEvent(client, projectId, {
+      ...payload('a', 't-a', 0, ''),
+      event: { type: 'review', review: { files: [{ path: 'x.ts', status: 'accepted' }] } },
+    });
+    expect(client.getQueryState(chatKeys.turns(projectId, 'a'))?.isInvalidated).toBe(true);
+  });
 });

@@ -14,6 +14,11 @@ export type AgentTurnPayload = VaporformEvents['agent.turn'];
 export function routeStreamEvent(client: QueryClient, projectId: string, payload: AgentTurnPayload): void {
   const key = chatKeys.turns(projectId, payload.threadId);
   const turns = client.getQueryData<ChatTurn[]>(key);
+  if (payload.event.type === 'review' && payload.seq === 0) {
+    // A decision on a finished turn's proposal, made here or elsewhere: the server's turn says what stands.
+    void client.invalidateQueries({ queryKey: key, exact: true }, { cancelRefetch: false });
+    return;
+  }
   const step = { seq: payload.seq, event: payload.event };
   if (turns?.some((turn) => turn.id === payload.turnId)) {
     client.setQueryData<ChatTurn[]>(key, (current) =>

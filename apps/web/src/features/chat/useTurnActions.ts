@@ -1,9 +1,10 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
+import type { ReviewBody } from '@vaporform/contracts';
 import { queryKeys } from '../../platform/queryKeys';
 import { useNotify } from '../../ui/Toasts';
 import { useEditors } from '../editor';
 import { mergeTurn, type ChatTurn } from './applyStreamEvent';
-import { cancelTurn, rewindTurn } from './chatApi';
+import { cancelTurn, reviewTurn, rewindTurn } from './chatApi';
 import { chatKeys } from './chatKeys';
 
 /** Stop: the server ends the turn (keeping what it did) and answers with it, finished. */
@@ -16,6 +17,28 @@ export function useCancelTurn(projectId: string) {
       client.setQueryData<ChatTurn[]>(chatKeys.turns(projectId, server.threadId), (turns) =>
         turns?.map((turn) => (turn.id === server.id ? mergeTurn(turn, server, turn.lastSeq) : turn)),
       ),
+    onError: (error) => notify.error(error),
+  });
+}
+
+/** Accept or reject files of a review-mode turn's proposal; accepted files are written, so editors reload. */
+export function useReviewTurn(projectId: string) {
+  const client = useQueryClient();
+  const notify = useNotify();
+  const editors = useEditors();
+  return useMutation({
+    mutationFn: (input: { turn: ChatTurn; body: ReviewBody }) =>
+      reviewTurn(projectId, input.turn.id, input.body),
+    onSuccess: (server, { body }) => {
+      client.setQueryData<ChatTurn[]>(chatKeys.turns(projectId, server.threadId), (turns) =>
+        turns?.map((turn) => (turn.id === server.id ? mergeTurn(turn, server, turn.lastSeq) : turn)),
+      );
+      if (body.decision === 'accept') {
+        editors.revalidate?.();
+        void client.invalidateQueries({ queryKey: queryKeys.tree(projectId) });
+        void client.invalidateQueries({ queryKey: queryKeys.checkpoints(projectId) });
+      }
+    },
     onError: (error) => notify.error(error),
   });
 }
