@@ -437,7 +437,7 @@ describe('agent turns', () => {
   });
 });
 
-describe('agent budgets', () => {
+describe('agent limits', () => {
   let fake: FakeAnthropicServer;
   let server: TestServer;
 
@@ -448,6 +448,8 @@ describe('agent budgets', () => {
         ANTHROPIC_BASE_URL: fake.url,
         ANTHROPIC_API_KEY: 'sk-test-key',
         VAPORFORM_AGENT_USER_DAILY_USD: '1',
+        VAPORFORM_AGENT_CONTEXT_TOKENS: '8000',
+        VAPORFORM_AGENT_MAX_TOKENS: '1000',
         VAPORFORM_AUTOSTART: 'false',
       },
     });
@@ -456,6 +458,68 @@ describe('agent budgets', () => {
   afterAll(async () => {
     await server?.close();
     await fake?.close();
+  });
+
+  it('compacts a long thread so no request overruns the context window', async () => {
+    const { token } = await server.userWithToken('talker@example.com');
+    const created = await server.request({
+      method: 'POST',
+      url: '/api/projects',
+      token,
+      body: { name: 'Long thread', templateId: 'node-express' },
+    });
+    const projectId = created.json<{ id: string }>().id;
+    let threadId: string | undefined;
+    const from = fake.requests.length;
+    for (let index = 1; index <= 4; index += 1) {
+      fake.script([
+        reply([
+          toolUse('write_file', { path: `notes/big${index}.txt`, content: `line ${index}\n`.repeat(1500) }),
+        ]),
+        reply([text(`Wrote notes/big${index}.txt`)]),
+      ]);
+      const started = await server.request({
+        method: 'POST',
+        url: `/api/projects/${projectId}/chat`,
+        token,
+        body: { message: `Write note ${index}`, ...(threadId ? { threadId } : {}) },
+      });
+      expect(started.statusCode, started.body).toBe(202);
+      const ids = started.json<{ turnId: string; threadId: string }>();
+      threadId = ids.threadId;
+      for (let attempt = 0; attempt < 100; attempt += 1) {
+        const turn = (
+          await server.request({
+            method: 'GET',
+            url: `/api/projects/${projectId}/chat/turns/${ids.turnId}`,
+            token,
+          })
+        ).json<Turn>();
+        if (turn.status !== 'running') {
+          expect(turn.status).toBe('done');
+          break;
+        }
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    }
+    const requests = fake.requests.slice(from);
+    expect(requests).toHaveLength(8);
+    // Roughly 3.5 characters a token: every request, with room for the answer, stayed inside 8000 tokens.
+    for (const request of requests) {
+      const size = JSON.stringify([request.body.system, request.body.tools, request.body.messages]).length;
+      expect(size / 3.5 + 1000).toBeLessThanOrEqual(8000);
+    }
+    const last = JSON.stringify(requests.at(-1)!.body.messages);
+    expect(last).toContain('Earlier in this conversation');
+    expect(last).toContain('Write note 1');
+    expect(last).toContain('Write note 4');
+    // The files themselves were written whole; only what the model is re-sent is cut.
+    const note = await server.request({
+      method: 'GET',
+      url: `/api/projects/${projectId}/files/notes/big1.txt`,
+      token,
+    });
+    expect(note.body).toBe('line 1\n'.repeat(1500));
   });
 
   it('stops a turn cleanly when it spends the rest of the daily budget, and refuses the next one', async () => {

@@ -58,7 +58,7 @@ function harness(options: {
     system: 'system',
     history: [],
     message: 'Add auth',
-    limits: { maxIterations: options.maxIterations ?? 10, maxTokens: 1000 },
+    limits: { maxIterations: options.maxIterations ?? 10, maxTokens: 1000, contextTokens: 200_000 },
     checks: options.checks ?? [{ name: 'typecheck', command: 'npm run typecheck --silent' }],
     signal: controller.signal,
     emit: (event) => void events.push(event),

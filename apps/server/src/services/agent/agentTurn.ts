@@ -9,6 +9,7 @@ import type {
 import { createTwoFilesPatch } from 'diff';
 import { AppError } from '../../platform/errors/AppError.js';
 import type { LlmContent, LlmMessage, LlmProvider, LlmToolSpec, LlmUsage } from './providers/llmProvider.js';
+import { estimateTokens, fitMessages } from './compaction.js';
 import { ProposalOverlay, workspaceKey } from './proposalOverlay.js';
 import { publicReview, type StoredReview } from './store.js';
 import type { AgentTool, RunTool, ToolContext } from './tools/agentTool.js';
@@ -17,6 +18,8 @@ export interface TurnLimits {
   /** Model calls per turn: each tool round trip is one. */
   maxIterations: number;
   maxTokens: number;
+  /** The model's context window in tokens: requests are fitted into it (`compaction.ts`). */
+  contextTokens: number;
   /** US dollars this turn may still spend (what is left of the daily budgets); unlimited when absent. */
   budgetUsd?: number;
 }
@@ -73,6 +76,7 @@ export interface TurnOutcome {
  * checkpoint; the files the turn changed are reported with their diffs at the end.
  */
 export async function runTurn(options: TurnRunOptions): Promise<TurnOutcome> {
+  const requestOverhead = estimateTokens(options.system) + estimateTokens(options.toolSpecs);
   const transcript: LlmMessage[] = [{ role: 'user', content: [{ type: 'text', text: options.message }] }];
   const toolCalls: ToolCall[] = [];
   const originals = new Map<string, string | null>();
@@ -121,7 +125,11 @@ export async function runTurn(options: TurnRunOptions): Promise<TurnOutcome> {
       const response = await options.provider.complete(
         {
           system: options.system,
-          messages: [...options.history, ...transcript],
+          // The answer needs room too: the request is fitted into what the window leaves for it.
+          messages: fitMessages(
+            [...options.history, ...transcript],
+            options.limits.contextTokens - options.limits.maxTokens - requestOverhead,
+          ),
           tools: options.toolSpecs,
           maxTokens: options.limits.maxTokens,
           signal: options.signal,

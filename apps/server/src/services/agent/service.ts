@@ -19,6 +19,7 @@ import type { CheckpointService } from '../checkpoints/index.js';
 import type { ContainersService } from '../containers/index.js';
 import type { FilesService } from '../files/index.js';
 import { runTurn, type TurnLimits } from './agentTurn.js';
+import { compactHistory, estimateTokens } from './compaction.js';
 import type { LlmProvider, LlmToolSpec } from './providers/llmProvider.js';
 import { decideReview } from './reviewDecision.js';
 import { emptyUsage, publicReview, type AgentStore } from './store.js';
@@ -297,23 +298,29 @@ export class AgentService {
     };
     try {
       // Independent reads: a turn should reach the model as soon as it can (bench/agent.bench.ts).
-      const [project, tree, history] = await Promise.all([
+      const [project, tree, earlierTurns] = await Promise.all([
         this.options.describeProject(projectId),
         this.options.files.tree(projectId).catch(() => ({ root: [], truncated: false })),
         this.options.store.transcript(turn.threadId),
       ]);
+      const system = systemPrompt({
+        name: project.name,
+        template: project.template,
+        tree: tree.root,
+        review: live.review,
+      });
+      // Half the window for earlier turns; the rest for this turn's own work and the answer.
+      const historyBudget =
+        this.options.limits.contextTokens / 2 -
+        estimateTokens(system) -
+        estimateTokens(this.options.toolSpecs);
       const outcome = await runTurn({
         provider,
         tools: this.options.tools,
         toolSpecs: this.options.toolSpecs,
-        system: systemPrompt({
-          name: project.name,
-          template: project.template,
-          tree: tree.root,
-          review: live.review,
-        }),
+        system,
         review: live.review,
-        history,
+        history: compactHistory(earlierTurns, historyBudget),
         message: turn.message,
         limits: budgetUsd === undefined ? this.options.limits : { ...this.options.limits, budgetUsd },
         signal: controller.signal,

@@ -198,17 +198,17 @@ export class AgentStore {
   }
 
   /**
-   * The model messages of the thread's turns, oldest first: the conversation a new turn continues. A running
-   * turn's own transcript is still empty, so it may be included.
+   * The model messages of the thread's turns, one list per turn, oldest first: the conversation a new turn
+   * continues. A running turn's own transcript is still empty, so it may be included.
    */
-  async transcript(threadId: string): Promise<LlmMessage[]> {
+  async transcript(threadId: string): Promise<LlmMessage[][]> {
     const rows = await this.db
       .selectFrom('agent_turns')
       .select('transcript')
       .where('thread_id', '=', threadId)
       .orderBy('seq')
       .execute();
-    return rows.flatMap((row) => row.transcript);
+    return rows.map((row) => row.transcript).filter((messages) => messages.length > 0);
   }
 
   /** Removes the turn and every later one in its thread (rewind). */
