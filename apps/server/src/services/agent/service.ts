@@ -95,16 +95,21 @@ export class AgentService {
         );
       }
     }
-    const budgetUsd = await this.#budgetLeft(principal.userId, projectId);
+    // Independent reads first, together: a turn should reach the model as soon as it can.
+    const [budgetUsd, existingThread, review] = await Promise.all([
+      this.#budgetLeft(principal.userId, projectId),
+      body.threadId ? this.#thread(projectId, body.threadId) : undefined,
+      body.review ?? this.options.reviewByDefault(principal.userId),
+    ]);
     if (budgetUsd !== undefined && budgetUsd <= 0) {
       throw new AppError(
         'rate_limited',
         'The daily AI budget is used up; it frees up as the last 24 hours roll on',
       );
     }
-    const thread = body.threadId
-      ? await this.#thread(projectId, body.threadId)
-      : await this.options.store.createThread({ id: randomUUID(), projectId, title: titleOf(body.message) });
+    const thread =
+      existingThread ??
+      (await this.options.store.createThread({ id: randomUUID(), projectId, title: titleOf(body.message) }));
     const turn = await this.options.store.insertTurn({
       id: randomUUID(),
       threadId: thread.id,
@@ -114,7 +119,6 @@ export class AgentService {
       model: provider.model,
     });
     const controller = new AbortController();
-    const review = body.review ?? (await this.options.reviewByDefault(principal.userId));
     const live: LiveTurn = { turn, review, controller, seq: 0, done: Promise.resolve() };
     this.#live.set(turn.id, live);
     live.done = this.#run(live, principal, provider, budgetUsd).finally(() => this.#live.delete(turn.id));

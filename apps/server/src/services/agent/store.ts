@@ -116,7 +116,10 @@ export class AgentStore {
     return rows.map(toThread);
   }
 
-  /** Inserts the turn as the thread's next; the unique (thread, seq) makes two at once fail, not interleave. */
+  /**
+   * Inserts the turn as the thread's next, its `seq` computed in the same statement; the unique (thread, seq)
+   * makes two at once fail, not interleave.
+   */
   async insertTurn(input: {
     id: string;
     threadId: string;
@@ -125,31 +128,32 @@ export class AgentStore {
     message: string;
     model: string;
   }): Promise<Turn> {
-    const last = await this.db
+    const nextSeq = this.db
       .selectFrom('agent_turns')
-      .select((eb) => eb.fn.max('seq').as('seq'))
-      .where('thread_id', '=', input.threadId)
-      .executeTakeFirst();
-    const row = await this.db
-      .insertInto('agent_turns')
-      .values({
-        id: input.id,
-        thread_id: input.threadId,
-        project_id: input.projectId,
-        user_id: input.userId,
-        seq: (last?.seq ?? 0) + 1,
-        status: 'running',
-        message: input.message,
-        usage: JSON.stringify(emptyUsage),
-        model: input.model,
-      })
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    await this.db
-      .updateTable('agent_threads')
-      .set({ updated_at: new Date() })
-      .where('id', '=', input.threadId)
-      .execute();
+      .select(sql<number>`coalesce(max(seq), 0) + 1`.as('seq'))
+      .where('thread_id', '=', input.threadId);
+    const [row] = await Promise.all([
+      this.db
+        .insertInto('agent_turns')
+        .values({
+          id: input.id,
+          thread_id: input.threadId,
+          project_id: input.projectId,
+          user_id: input.userId,
+          seq: nextSeq,
+          status: 'running',
+          message: input.message,
+          usage: JSON.stringify(emptyUsage),
+          model: input.model,
+        })
+        .returningAll()
+        .executeTakeFirstOrThrow(),
+      this.db
+        .updateTable('agent_threads')
+        .set({ updated_at: new Date() })
+        .where('id', '=', input.threadId)
+        .execute(),
+    ]);
     return toTurn(row);
   }
 
