@@ -33,7 +33,7 @@ import {
   projectResourceName,
 } from '../apps/server/src/services/containers/containerRuntime.js';
 import { containerUserSpec } from '../apps/server/src/services/containers/hardenedCreateOptions.js';
-import { shellCommand } from '../apps/server/src/services/terminal/terminalService.js';
+import { shellCommand } from '../apps/server/src/services/terminal/shellCommand.js';
 import {
   closeHttpServer,
   envNumber,

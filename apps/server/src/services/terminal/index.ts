@@ -1,2 +1,3 @@
 export { registerTerminalRoutes } from './routes.js';
-export { shellCommand, TerminalService, type TerminalServiceOptions } from './terminalService.js';
+export { shellCommand } from './shellCommand.js';
+export { TerminalService, type TerminalServiceOptions } from './terminalService.js';

@@ -10,14 +10,8 @@ import { AppError } from '../../platform/errors/AppError.js';
 import type { Principal } from '../../platform/http/policy.js';
 import type { Disposable } from '../../platform/lifecycle/DisposableStore.js';
 import type { TtyOptions, TtySession } from '../containers/index.js';
+import { shellCommand } from './shellCommand.js';
 import { TerminalSession } from './terminalSession.js';
-
-/** bash when the image has it (every runtime image does), else sh; a login shell reads the profile. */
-export const shellCommand = [
-  '/bin/sh',
-  '-c',
-  'if [ -x /bin/bash ]; then exec /bin/bash -l; else exec /bin/sh -l; fi',
-];
 
 export interface TerminalServiceOptions {
   openTty(

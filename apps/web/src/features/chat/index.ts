@@ -1,2 +1,3 @@
 export { ChatPanel } from './ChatPanel';
 export { useAskAgent } from './useAskAgent';
+export { useAgentStatus } from './useChatThread';

@@ -7,6 +7,7 @@ import { usePreferences } from '../../platform/preferences';
 import { can } from '../../platform/projects';
 import { Button, IconButton } from '../../ui/Button';
 import { useNotify } from '../../ui/Toasts';
+import { useAgentStatus, useAskAgent } from '../chat';
 import { containerExists, useContainerAction, useContainerInfo } from '../infrastructure';
 import type { ConnectionState } from './terminalConnection';
 import {
@@ -44,11 +45,16 @@ export function TerminalPanel({ project }: { project: Project }) {
       </div>
     );
   }
-  return <TerminalTabsPanel key={project.id} projectId={project.id} />;
+  return <TerminalTabsPanel key={project.id} projectId={project.id} mayWrite={can(project, 'write')} />;
 }
 
-function TerminalTabsPanel({ projectId }: { projectId: string }) {
+function TerminalTabsPanel({ projectId, mayWrite }: { projectId: string; mayWrite: boolean }) {
   const preferences = usePreferences();
+  const agent = useAgentStatus();
+  const askAgent = useAskAgent(projectId);
+  // "Fix with AI" on a failed command, when there is a model to ask and the agent may change the files.
+  const fixWithAi =
+    agent.data?.available === true && mayWrite ? (message: string) => void askAgent(message) : undefined;
   const notify = useNotify();
   const [tabs, setTabs] = useState<TerminalTabs>(() => loadTabs(browserStorage(), projectId));
   const [listed, setListed] = useState(false);
@@ -245,6 +251,7 @@ function TerminalTabsPanel({ projectId }: { projectId: string }) {
               else handles.current.delete(id);
             }}
             onStateChange={(id, state) => setStates((current) => ({ ...current, [id]: state.kind }))}
+            onAskAgent={fixWithAi}
           />
         ))}
       </div>

@@ -8,6 +8,10 @@ import { api, apiPath } from '../../platform/api';
 import { useCommands } from '../../platform/commands';
 import type { Theme } from '@vaporform/contracts';
 import { Button } from '../../ui/Button';
+import { bufferText } from './bufferText';
+import { CommandFailureBar } from './CommandFailureBar';
+import { CommandTracker, type FinishedCommand } from './commandTracker';
+import { fixCommandRequest, nextFailure } from './failedCommand';
 import { OutputTail } from './outputTail';
 import { canRestart } from './reconnectPolicy';
 import { TerminalConnection, type ConnectionState, type TerminalSize } from './terminalConnection';
@@ -33,6 +37,8 @@ export interface TerminalViewProps {
   onStart: () => void;
   onHandle: (terminalId: string, handle: TerminalHandle | null) => void;
   onStateChange: (terminalId: string, state: ConnectionState) => void;
+  /** Asks the AI agent; without it (no model, or the user may not write) failed commands offer nothing. */
+  onAskAgent?: (message: string) => void;
 }
 
 export function terminalSocketUrl(projectId: string, terminalId: string, size: TerminalSize): string {
@@ -82,6 +88,7 @@ export function TerminalView({
   onStart,
   onHandle,
   onStateChange,
+  onAskAgent,
 }: TerminalViewProps) {
   const hostRef = useRef<HTMLDivElement>(null);
   const outputRef = useRef<HTMLDivElement>(null);
@@ -89,6 +96,7 @@ export function TerminalView({
   const fitRef = useRef<(() => void) | null>(null);
   const connectionRef = useRef<TerminalConnection | null>(null);
   const [state, setState] = useState<ConnectionState>({ kind: 'connecting', attempt: 0 });
+  const [failure, setFailure] = useState<FinishedCommand | null>(null);
   const commands = useCommands();
   const onHandleRef = useRef(onHandle);
   const onStateChangeRef = useRef(onStateChange);
@@ -134,6 +142,24 @@ export function TerminalView({
       flushTimer ??= setTimeout(flush, 50);
     };
 
+    // Shell integration: the server's bash marks each command's start and end (OSC 633).
+    const tracker = new CommandTracker({
+      mark: () => terminal.registerMarker(0),
+      textFrom: (line, limit) => {
+        const buffer = terminal.buffer.normal;
+        return bufferText(buffer, line, buffer.baseY + buffer.cursorY, limit);
+      },
+    });
+    // A new socket's scrollback replay holds old marks: they place the tracker, but only a command that
+    // ends after the replay is offered for fixing (not the one fixed or dismissed before a reload).
+    let live = false;
+    let replays = 0;
+    const oscHandler = terminal.parser.registerOscHandler(633, (data) => {
+      const finished = tracker.handle(data);
+      if (finished && live) setFailure((current) => nextFailure(current, finished));
+      return true;
+    });
+
     const connection = new TerminalConnection({
       url: (size) => terminalSocketUrl(projectId, terminalId, size),
       size: () => ({ cols: terminal.cols, rows: terminal.rows }),
@@ -143,6 +169,9 @@ export function TerminalView({
         scheduleFlush();
       },
       onReset: () => {
+        live = false;
+        replays += 1;
+        tracker.reset();
         terminal.reset();
         tail.clear();
         scheduleFlush();
@@ -153,6 +182,13 @@ export function TerminalView({
     });
     connectionRef.current = connection;
     const stopListening = connection.onState((next) => {
+      if (next.kind === 'open') {
+        // `ready` follows the replay; xterm parses what it was given asynchronously, in order.
+        const replay = replays;
+        terminal.write('', () => {
+          if (replay === replays) live = true;
+        });
+      }
       setState(next);
       onStateChangeRef.current(terminalId, next);
     });
@@ -209,6 +245,8 @@ export function TerminalView({
       cancelAnimationFrame(frame);
       clearTimeout(flushTimer);
       for (const subscription of subscriptions) subscription.dispose();
+      oscHandler.dispose();
+      tracker.reset();
       stopListening();
       connection.dispose();
       connectionRef.current = null;
@@ -262,6 +300,19 @@ export function TerminalView({
         onReconnect={() => connectionRef.current?.reconnectNow()}
       />
       <div ref={hostRef} className="terminal-host" />
+      {failure && onAskAgent && (
+        <CommandFailureBar
+          failure={failure}
+          onFix={() => {
+            onAskAgent(fixCommandRequest(failure));
+            setFailure(null);
+          }}
+          onDismiss={() => {
+            setFailure(null);
+            terminalRef.current?.focus();
+          }}
+        />
+      )}
       <div ref={outputRef} className="visually-hidden" aria-hidden="false" data-testid="terminal-output" />
     </div>
   );
