@@ -31,6 +31,7 @@ describe('preferences at /api/auth/preferences', () => {
       autosave: false,
       editorFontSize: 14,
       terminalFontSize: 13,
+      agentReview: false,
       layout: {},
     });
   });
