@@ -1,4 +1,4 @@
-import type { Duplex } from 'node:stream';
+import type { Duplex, Readable, Writable } from 'node:stream';
 import type { Disposable } from '../../platform/lifecycle/DisposableStore.js';
 
 /** The user every project process runs as; workspaces must be writable by it. */
@@ -151,6 +151,26 @@ export interface TtySession extends Disposable {
   dispose(): Promise<void>;
 }
 
+export interface PipeOptions {
+  /** Default `/workspace`. */
+  workingDir?: string;
+  env?: Record<string, string>;
+}
+
+/**
+ * A long-lived command spoken to over plain pipes, no terminal (e.g. a stdio MCP server): bytes in on
+ * `stdin`, stdout and stderr apart. Read both: output nobody reads stalls the command once pipes fill.
+ * Disposing kills it and everything it started.
+ */
+export interface PipeSession extends Disposable {
+  readonly stdin: Writable;
+  readonly stdout: Readable;
+  readonly stderr: Readable;
+  /** The exit code once it ends by itself; null when it was killed by `dispose`. */
+  readonly exited: Promise<number | null>;
+  dispose(): Promise<void>;
+}
+
 export interface LogOptions {
   /** Only the last N lines of what was logged so far (default: all). */
   tail?: number;
@@ -247,6 +267,8 @@ export interface ContainerRuntime extends Disposable {
   exec(containerId: string, command: string[], options?: ExecOptions): Promise<ExecResult>;
   /** Starts an interactive command (e.g. a shell) on a pseudo-terminal. */
   openTty(containerId: string, command: string[], options: TtyOptions): Promise<TtySession>;
+  /** Starts a command with its stdin, stdout and stderr as pipes to the caller. */
+  openPipe(containerId: string, command: string[], options?: PipeOptions): Promise<PipeSession>;
   /** Starts a service in the background; its output joins the container's log. */
   startProcess(containerId: string, command: string[], options?: ProcessOptions): Promise<ContainerProcess>;
   /** Kills every process started with `marker` (best effort, bounded). */

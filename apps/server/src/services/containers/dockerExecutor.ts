@@ -9,11 +9,14 @@ import {
   type ContainerProcess,
   type ExecOptions,
   type ExecResult,
+  type PipeOptions,
+  type PipeSession,
   type ProcessOptions,
   type TtyOptions,
   type TtySession,
 } from './containerRuntime.js';
 import { dockerCall, isDockerStatus } from './dockerErrors.js';
+import { DockerPipeSession } from './dockerPipeSession.js';
 import { DockerTtySession, settled, sink, type Demuxer } from './dockerStreams.js';
 import { containerUserSpec, envList } from './hardenedCreateOptions.js';
 import { OutputBuffer } from './outputBuffer.js';
@@ -147,6 +150,35 @@ export class DockerExecutor {
     });
     this.options.track(session);
     await session.resize(options.cols, options.rows).catch(() => undefined);
+    return session;
+  }
+
+  async openPipe(
+    container: Docker.Container,
+    command: string[],
+    options: PipeOptions = {},
+  ): Promise<PipeSession> {
+    checkInvocation(command, options.env);
+    const marker = randomUUID();
+    const exec = await createExec(container, {
+      Cmd: command,
+      AttachStdin: true,
+      AttachStdout: true,
+      AttachStderr: true,
+      Tty: false,
+      User: containerUserSpec,
+      WorkingDir: options.workingDir ?? containerPaths.workspace,
+      Env: envList({ ...options.env, [execMarkerVariable]: marker }),
+    });
+    const stream = await dockerCall(() => exec.start({ hijack: true, stdin: true }), {
+      conflict: 'The container is not running',
+    });
+    const session: DockerPipeSession = new DockerPipeSession(stream, this.options.modem, {
+      kill: () => killMarked(container, marker),
+      exitCode: () => execExitCode(exec),
+      onDisposed: () => this.options.untrack(session),
+    });
+    this.options.track(session);
     return session;
   }
 

@@ -22,6 +22,8 @@ import {
   type ImageBuildRequest,
   type LogOptions,
   type LogStream,
+  type PipeOptions,
+  type PipeSession,
   type ProcessOptions,
   type TtyOptions,
   type TtySession,
@@ -334,6 +336,10 @@ export class DockerRuntime implements ContainerRuntime {
 
   openTty(containerId: string, command: string[], options: TtyOptions): Promise<TtySession> {
     return this.#executor.openTty(this.#container(containerId), command, options);
+  }
+
+  openPipe(containerId: string, command: string[], options?: PipeOptions): Promise<PipeSession> {
+    return this.#executor.openPipe(this.#container(containerId), command, options);
   }
 
   startProcess(containerId: string, command: string[], options?: ProcessOptions): Promise<ContainerProcess> {

@@ -23,6 +23,8 @@ export {
   type LogLine,
   type LogOptions,
   type LogStream,
+  type PipeOptions,
+  type PipeSession,
   type ProcessOptions,
   type SandboxRuntime,
   type TtyOptions,

@@ -20,6 +20,8 @@ import type {
   ImageBuildRequest,
   LogOptions,
   LogStream,
+  PipeOptions,
+  PipeSession,
   ProcessOptions,
   TtyOptions,
   TtySession,
@@ -258,6 +260,10 @@ export class LocalRuntime implements ContainerRuntime {
 
   async openTty(containerId: string, command: string[], options: TtyOptions): Promise<TtySession> {
     return this.#executor.openTty(this.#container(containerId), command, options);
+  }
+
+  async openPipe(containerId: string, command: string[], options?: PipeOptions): Promise<PipeSession> {
+    return this.#executor.openPipe(this.#container(containerId), command, options);
   }
 
   async startProcess(

@@ -12,6 +12,8 @@ import {
   type ExecResult,
   type HostAddress,
   type LogStream,
+  type PipeOptions,
+  type PipeSession,
   type SandboxRuntime,
   type TtyOptions,
   type TtySession,
@@ -202,6 +204,18 @@ export class ContainersService implements Disposable {
     await this.#checkIsolation(callerId);
     const { runtime, containerId } = await this.#running(projectId);
     return runtime.openTty(containerId, command, options);
+  }
+
+  /** A command on plain pipes (stdin, stdout, stderr) in the project's running container, e.g. an MCP server. */
+  async openPipe(
+    projectId: string,
+    callerId: string,
+    command: string[],
+    options?: PipeOptions,
+  ): Promise<PipeSession> {
+    await this.#checkIsolation(callerId);
+    const { runtime, containerId } = await this.#running(projectId);
+    return runtime.openPipe(containerId, command, options);
   }
 
   /**

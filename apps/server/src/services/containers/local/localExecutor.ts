@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { PassThrough } from 'node:stream';
 import { setTimeout as delay } from 'node:timers/promises';
 import { AppError } from '../../../platform/errors/AppError.js';
 import type { Disposable } from '../../../platform/lifecycle/DisposableStore.js';
@@ -6,6 +7,8 @@ import type {
   ContainerProcess,
   ExecOptions,
   ExecResult,
+  PipeOptions,
+  PipeSession,
   ProcessOptions,
   TtyOptions,
   TtySession,
@@ -88,6 +91,43 @@ export class LocalExecutor {
   async openTty(container: LocalContainer, command: string[], options: TtyOptions): Promise<TtySession> {
     checkInvocation(command, options.env);
     const session = await openLocalTty(container, command, options, (ended) => this.options.untrack(ended));
+    this.options.track(session);
+    return session;
+  }
+
+  async openPipe(
+    container: LocalContainer,
+    command: string[],
+    options: PipeOptions = {},
+  ): Promise<PipeSession> {
+    checkInvocation(command, options.env);
+    const cwd = await container.workingDir(options.workingDir);
+    const marker = randomUUID();
+    const child = container.spawn(command, { cwd, env: options.env, marker });
+    // A command that cannot start says why on stderr, as it would through a shell or Docker.
+    const stderr = new PassThrough();
+    child.process.stderr.pipe(stderr, { end: false });
+    child.process.stdin.on('error', () => undefined);
+    let killed = false;
+    const session: PipeSession = {
+      stdin: child.process.stdin,
+      stdout: child.process.stdout,
+      stderr,
+      exited: child.exit.then(async (code) => {
+        const failure = startFailure(command, child);
+        if (failure !== null) stderr.write(`${failure}\n`);
+        await Promise.race([child.closed, delay(drainMs)]);
+        stderr.end();
+        this.options.untrack(session);
+        return killed ? null : code;
+      }),
+      dispose: async () => {
+        if (killed) return;
+        killed = true;
+        await container.processes.kill(marker);
+        await session.exited;
+      },
+    };
     this.options.track(session);
     return session;
   }
