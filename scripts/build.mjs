@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-// Builds what `npm start` serves: the server bundle (esbuild) and the web app (Vite).
-// `--if-stale` skips each part whose output is newer than all of its inputs, so a second start costs
-// milliseconds instead of a rebuild.
+// Builds what `npm start` serves: the server bundles (esbuild: the server, and the secrets rotation command)
+// and the web app (Vite). `--if-stale` skips each part whose output is newer than all of its inputs, so a
+// second start costs milliseconds instead of a rebuild; `--server-only` skips the web app (for commands).
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -11,6 +11,7 @@ import { build } from 'esbuild';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const ifStale = process.argv.includes('--if-stale');
+const serverOnly = process.argv.includes('--server-only');
 
 function newestMtime(target) {
   if (!existsSync(target)) return 0;
@@ -55,12 +56,16 @@ function stale(output, inputs) {
   return inputs.some((input) => newestMtime(path.join(root, input)) > built);
 }
 
-const serverOut = path.join(root, 'apps/server/dist/main.js');
-if (stale(serverOut, ['apps/server/src', 'packages/contracts/src', 'package-lock.json'])) {
+const serverDist = path.join(root, 'apps/server/dist');
+const serverEntries = ['main', 'secretsRotate'];
+if (
+  serverEntries.some((entry) => !existsSync(path.join(serverDist, `${entry}.js`))) ||
+  stale(path.join(serverDist, 'main.js'), ['apps/server/src', 'packages/contracts/src', 'package-lock.json'])
+) {
   const started = Date.now();
   await build({
-    entryPoints: [path.join(root, 'apps/server/src/main.ts')],
-    outfile: serverOut,
+    entryPoints: serverEntries.map((entry) => path.join(root, `apps/server/src/${entry}.ts`)),
+    outdir: serverDist,
     bundle: true,
     platform: 'node',
     format: 'esm',
@@ -75,6 +80,7 @@ if (stale(serverOut, ['apps/server/src', 'packages/contracts/src', 'package-lock
 
 const webOut = path.join(root, 'apps/web/dist/index.html');
 if (
+  !serverOnly &&
   stale(webOut, ['apps/web/src', 'apps/web/index.html', 'apps/web/vite.config.ts', 'packages/contracts/src'])
 ) {
   const result = spawnSync(

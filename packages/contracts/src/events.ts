@@ -35,6 +35,8 @@ export const eventSchemas = {
     event: AgentStreamEventSchema,
   }),
   'member.changed': z.object({ projectId: IdSchema, userId: IdSchema }),
+  /** A project secret was set or deleted. It carries no names or values: ask the secrets service. */
+  'secrets.changed': z.object({ projectId: IdSchema }),
 } as const;
 
 export type EventName = keyof typeof eventSchemas;

@@ -9,6 +9,7 @@ export * from './permissions.js';
 export * from './files.js';
 export * from './projects.js';
 export * from './realtime.js';
+export * from './secrets.js';
 export * from './preferences.js';
 export * from './previewReports.js';
 export * from './templates.js';

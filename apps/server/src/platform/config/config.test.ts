@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from './config.js';
@@ -41,5 +42,22 @@ describe('loadConfig', () => {
     expect(attempt).toThrow(/OPENAI_BASE_URL/);
     expect(attempt).toThrow(/DATABASE_URL/);
     expect(attempt).not.toThrow(/sk-live-secret|hunter2/);
+  });
+
+  it('reads VAPORFORM_SECRET_KEYS as an ordered key list, and without it leaves the key file in charge', () => {
+    const [first, second] = [randomBytes(32), randomBytes(32)];
+    const config = loadConfig({
+      VAPORFORM_SECRET_KEYS: `new:${first.toString('base64')},old:${second.toString('base64')}`,
+    });
+    expect(config.secretKeys?.ids).toEqual(['new', 'old']);
+    expect(config.secretKeys?.current.key.equals(first)).toBe(true);
+    expect(loadConfig({}).secretKeys).toBeUndefined();
+  });
+
+  it('refuses a malformed VAPORFORM_SECRET_KEYS without echoing any of it', () => {
+    const material = randomBytes(20).toString('base64');
+    const attempt = () => loadConfig({ VAPORFORM_SECRET_KEYS: `k1:${material}` });
+    expect(attempt).toThrow(/VAPORFORM_SECRET_KEYS: entry 1: the key is not 32 bytes/);
+    expect(attempt).not.toThrow(material);
   });
 });

@@ -1,9 +1,19 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { SecretKeyring } from '../crypto/SecretKeyring.js';
 
 const port = z.coerce.number().int().min(0).max(65535);
 const optionalUrl = z.url().optional();
 const optionalSecret = z.string().min(1).optional();
+// Parsed here so a malformed list stops start-up with the variable's name; the messages quote no key.
+const secretKeys = z.string().transform((text, context) => {
+  try {
+    return SecretKeyring.parse(text);
+  } catch (error) {
+    context.addIssue({ code: 'custom', message: (error as Error).message });
+    return z.NEVER;
+  }
+});
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((value) => value === 'true' || value === '1' || value === 'yes');
@@ -40,6 +50,8 @@ const EnvSchema = z.object({
   VAPORFORM_MODEL: z.string().min(1).optional(),
   VAPORFORM_AGENT_MAX_ITERATIONS: z.coerce.number().int().min(1).max(200).default(40),
   VAPORFORM_AGENT_MAX_TOKENS: z.coerce.number().int().min(256).max(128_000).default(8192),
+  /** The model's context window; long threads are compacted to fit it (Claude's is 200k). */
+  VAPORFORM_AGENT_CONTEXT_TOKENS: z.coerce.number().int().min(8_000).max(10_000_000).default(200_000),
   VAPORFORM_AGENT_USER_DAILY_USD: z.coerce.number().min(0).default(0),
   VAPORFORM_AGENT_PROJECT_DAILY_USD: z.coerce.number().min(0).default(0),
   VAPORFORM_BODY_LIMIT_BYTES: z.coerce
@@ -75,6 +87,21 @@ const EnvSchema = z.object({
   VAPORFORM_SANDBOX_RUNTIME: z.enum(['runc', 'runsc']).default('runc'),
   /** `unsafe` lets every user run projects on the local runtime, which has no isolation between them. */
   VAPORFORM_LOCAL_RUNTIME_MULTI_USER: z.enum(['off', 'unsafe']).default('off'),
+  /**
+   * Hosts (comma-separated names or IPs) a project's HTTP MCP servers may be on even when they resolve to
+   * loopback, private, link-local or metadata addresses, which are otherwise refused.
+   */
+  VAPORFORM_MCP_ALLOWED_HOSTS: z
+    .string()
+    .default('')
+    .transform((value) =>
+      value
+        .split(',')
+        .map((host) => host.trim())
+        .filter((host) => host !== ''),
+    ),
+  /** Key-encryption keys for stored secrets, `id:base64(32 bytes)`, comma-separated, the current one first. */
+  VAPORFORM_SECRET_KEYS: secretKeys.optional(),
 });
 
 /** Variables whose values must never be echoed back, not even in a configuration error. */
@@ -83,6 +110,7 @@ const secretNames = new Set([
   'OPENAI_API_KEY',
   'S3_ACCESS_KEY_ID',
   'S3_SECRET_ACCESS_KEY',
+  'VAPORFORM_SECRET_KEYS',
   // Connection strings carry passwords.
   'DATABASE_URL',
   'REDIS_URL',
@@ -114,6 +142,8 @@ export interface Config {
   extraCaCertsFile: string | undefined;
   sandboxRuntime: Env['VAPORFORM_SANDBOX_RUNTIME'];
   localRuntimeMultiUser: boolean;
+  /** From `VAPORFORM_SECRET_KEYS`; undefined means the key file in the data directory. */
+  secretKeys: SecretKeyring | undefined;
   /** The AI agent: which model provider is used follows from which settings are set. */
   agent: {
     anthropicApiKey: string | undefined;
@@ -123,8 +153,11 @@ export interface Config {
     model: string | undefined;
     maxIterations: number;
     maxTokens: number;
+    contextTokens: number;
     userDailyUsd: number;
     projectDailyUsd: number;
+    /** VAPORFORM_MCP_ALLOWED_HOSTS: hosts exempt from the MCP client's private-address guard. */
+    mcpAllowedHosts: string[];
   };
 }
 
@@ -170,6 +203,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     extraCaCertsFile: env.VAPORFORM_EXTRA_CA_CERTS ?? env.NODE_EXTRA_CA_CERTS,
     sandboxRuntime: env.VAPORFORM_SANDBOX_RUNTIME,
     localRuntimeMultiUser: env.VAPORFORM_LOCAL_RUNTIME_MULTI_USER === 'unsafe',
+    secretKeys: env.VAPORFORM_SECRET_KEYS,
     agent: {
       anthropicApiKey: env.ANTHROPIC_API_KEY,
       anthropicBaseUrl: env.ANTHROPIC_BASE_URL,
@@ -178,8 +212,10 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       model: env.VAPORFORM_MODEL,
       maxIterations: env.VAPORFORM_AGENT_MAX_ITERATIONS,
       maxTokens: env.VAPORFORM_AGENT_MAX_TOKENS,
+      contextTokens: env.VAPORFORM_AGENT_CONTEXT_TOKENS,
       userDailyUsd: env.VAPORFORM_AGENT_USER_DAILY_USD,
       projectDailyUsd: env.VAPORFORM_AGENT_PROJECT_DAILY_USD,
+      mcpAllowedHosts: env.VAPORFORM_MCP_ALLOWED_HOSTS,
     },
   };
 }

@@ -95,7 +95,9 @@ export async function createHttpApp(options: HttpAppOptions): Promise<HttpApp> {
       const incoming = request.headers['x-request-id'];
       return typeof incoming === 'string' && requestIdPattern.test(incoming) ? incoming : randomUUID();
     },
-    routerOptions: { ignoreTrailingSlash: true },
+    // find-my-way's default (100) would turn a valid 128-character secret name into a 414; longer ones
+    // still reach the route's schema, which says what a name may be.
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 256 },
     forceCloseConnections: true,
     // Errors Fastify raises before routing (a malformed URL) go through the same error model.
     frameworkErrors: (error, request, reply) => void sendError(request, reply, error),
