@@ -11,6 +11,8 @@ import { createHttpApp, type HttpApp } from './platform/http/createHttpApp.js';
 import { registerHealthRoutes } from './platform/http/healthRoutes.js';
 import { registerWebAssets } from './platform/http/webAssets.js';
 import { AuditLog } from './platform/audit/AuditLog.js';
+import { EnvelopeCipher } from './platform/crypto/EnvelopeCipher.js';
+import { loadKeyring } from './platform/crypto/loadKeyring.js';
 import { DisposableStore, toDisposable } from './platform/lifecycle/DisposableStore.js';
 import { loggerOptions } from './platform/logger/loggerOptions.js';
 import {
@@ -31,7 +33,10 @@ import {
   AgentStore,
   createProvider,
   registerAgentRoutes,
+  McpHub,
   runTool,
+  UserProviders,
+  ToolApprovals,
   toolSpecs,
 } from './services/agent/index.js';
 import { CheckpointService, registerCheckpointRoutes } from './services/checkpoints/index.js';
@@ -62,6 +67,7 @@ import {
   PreviewTokens,
   registerPreviewRoutes,
 } from './services/preview/index.js';
+import { registerSecretsRoutes, SecretsService, SecretStore } from './services/secrets/index.js';
 import { registerTemplateRoutes, TemplateRegistry } from './services/templates/index.js';
 import {
   registerTerminalRoutes,
@@ -99,6 +105,7 @@ export interface Server {
   events: EventBus;
   cache: CacheManager;
   containers: ContainersService;
+  secrets: SecretsService;
   /** Stops accepting, closes sockets, then releases everything in reverse order of creation. */
   close(): Promise<void>;
 }
@@ -117,6 +124,11 @@ export async function createServer(
   const disposables = new DisposableStore();
   const logger = overrides.logger ?? pino(loggerOptions(config.logLevel));
   try {
+    // First: a key file others can read stops start-up before anything else is opened.
+    const keys = await loadKeyring({ configured: config.secretKeys, dataDir: config.dataDir });
+    if (keys.created) {
+      logger.warn({ keyFile: keys.keyFile }, 'generated the secrets key file: back it up with the database');
+    }
     const database =
       overrides.database ??
       (await openDatabase({
@@ -131,6 +143,12 @@ export async function createServer(
       logger.error({ err: error, event: name }, 'event handler failed'),
     );
     const cache = new CacheManager({ memory: new MemoryCache() });
+    const secrets = new SecretsService({
+      store: new SecretStore(database.db),
+      cipher: new EnvelopeCipher(keys.keyring),
+      audit: new AuditLog(database.db),
+      events,
+    });
 
     const authStore = new AuthStore(database.db);
     const auth = new AuthService({
@@ -210,7 +228,12 @@ export async function createServer(
       }),
     );
     const previewReports = new PreviewReports();
+    const preferences = new PreferencesService(new PreferencesStore(database.db));
     const model = createProvider(config.agent);
+    const userProviders = new UserProviders({
+      secret: (userId, name) => secrets.userSecret(userId, name),
+      settings: config.agent,
+    });
     if (!model.provider) logger.info(model.hint);
     const agent = new AgentService({
       store: new AgentStore(database.db),
@@ -230,7 +253,26 @@ export async function createServer(
       },
       permissionOf: (principal, projectId) => projectAccess.permissionOf(principal, projectId),
       previewErrors: (projectId) => previewReports.lines(projectId),
-      limits: { maxIterations: config.agent.maxIterations, maxTokens: config.agent.maxTokens },
+      reviewByDefault: async (userId) => (await preferences.get(userId)).agentReview,
+      userProvider: (userId) => userProviders.forUser(userId),
+      mcp: {
+        hub: disposables.add(
+          new McpHub({
+            containers,
+            files,
+            events,
+            allowedHosts: config.agent.mcpAllowedHosts,
+            clientVersion: serverVersion,
+            logger,
+          }),
+        ),
+        approvals: new ToolApprovals(database.db),
+      },
+      limits: {
+        maxIterations: config.agent.maxIterations,
+        maxTokens: config.agent.maxTokens,
+        contextTokens: config.agent.contextTokens,
+      },
       budgets: { userDailyUsd: config.agent.userDailyUsd, projectDailyUsd: config.agent.projectDailyUsd },
       logger,
     });
@@ -332,9 +374,10 @@ export async function createServer(
     });
     registerHealthRoutes(app, [{ name: 'database', check: () => database.ping() }]);
     registerAuthRoutes(app, { service: auth, secureCookies: config.publicUrl.protocol === 'https:' });
-    registerPreferencesRoutes(app, new PreferencesService(new PreferencesStore(database.db)));
+    registerPreferencesRoutes(app, preferences);
     registerTemplateRoutes(app, templates);
     registerProjectRoutes(app, projects);
+    registerSecretsRoutes(app, secrets);
     registerFilesRoutes(app, {
       files,
       watcher,
@@ -369,7 +412,7 @@ export async function createServer(
         .catch((error: unknown) => logger.warn({ err: error }, 'could not adopt running containers'));
     }
 
-    return { app, database, events, cache, containers, close: () => disposables.dispose() };
+    return { app, database, events, cache, containers, secrets, close: () => disposables.dispose() };
   } catch (error) {
     await disposables.dispose().catch(() => undefined);
     throw error;

@@ -61,6 +61,22 @@ export const ReviewBodySchema = z.strictObject({
 });
 export type ReviewBody = z.infer<typeof ReviewBodySchema>;
 
+/** An MCP tool the turn waits to be allowed to use (asked once per tool per project). */
+export const ApprovalRequestSchema = z.object({
+  tool: z.string(),
+  /** The MCP server (from the workspace's `.mcp.json`) the tool belongs to. */
+  server: z.string(),
+  input: z.record(z.string(), z.unknown()),
+});
+export type ApprovalRequest = z.infer<typeof ApprovalRequestSchema>;
+
+/** `POST /api/projects/:id/chat/turns/:turnId/approval`: the answer, remembered for the project. */
+export const ApprovalBodySchema = z.strictObject({
+  tool: z.string().min(1).max(64),
+  allow: z.boolean(),
+});
+export type ApprovalBody = z.infer<typeof ApprovalBodySchema>;
+
 /** `GET /api/projects/:id/chat/turns/:turnId` */
 export const TurnSchema = z.object({
   id: IdSchema,
@@ -83,6 +99,8 @@ export const TurnSchema = z.object({
   checkpointId: z.string().nullable(),
   /** In review mode, the proposal: nothing is written until a file is accepted. Null otherwise. */
   review: ReviewSchema.nullable().default(null),
+  /** While the turn waits for a member to allow an MCP tool; null otherwise. */
+  approval: ApprovalRequestSchema.nullable().default(null),
   error: z.string().nullable(),
   model: z.string(),
   createdAt: IsoDateSchema,
@@ -129,6 +147,12 @@ export const AgentStreamEventSchema = z.discriminatedUnion('type', [
    * when clients refetch the turn.
    */
   z.object({ type: z.literal('review'), review: ReviewSchema }),
+  /** The turn asks to use an MCP tool (`asked`), and the answer (`allowed`, `denied`). */
+  z.object({
+    type: z.literal('approval'),
+    state: z.enum(['asked', 'allowed', 'denied']),
+    request: ApprovalRequestSchema,
+  }),
   z.object({ type: z.literal('status'), status: TurnStatusSchema, error: z.string().nullable() }),
 ]);
 export type AgentStreamEvent = z.infer<typeof AgentStreamEventSchema>;
@@ -138,6 +162,8 @@ export const AgentStatusSchema = z.object({
   available: z.boolean(),
   provider: z.enum(['anthropic', 'openai']).nullable(),
   model: z.string().nullable(),
+  /** Whose key pays: the caller's own (a user secret) or the server's; null when there is none. */
+  keySource: z.enum(['user', 'server']).nullable().default(null),
   /** How to make it available, when it is not. */
   hint: z.string().nullable(),
 });

@@ -1,5 +1,6 @@
 import {
   AgentStatusSchema,
+  ApprovalBodySchema,
   ChatBodySchema,
   ChatStartedSchema,
   IdParamsSchema,
@@ -34,7 +35,7 @@ export function registerAgentRoutes(app: HttpApp, agent: AgentService): void {
         response: { 200: AgentStatusSchema },
       },
     },
-    async () => agent.status(),
+    async (request) => agent.status(callerOf(request).userId),
   );
 
   api.post(
@@ -94,6 +95,23 @@ export function registerAgentRoutes(app: HttpApp, agent: AgentService): void {
     },
     async (request) =>
       agent.review(callerOf(request), request.params.id, request.params.turnId, request.body),
+  );
+
+  api.post(
+    '/api/projects/:id/chat/turns/:turnId/approval',
+    {
+      // MCP tools run in the container (stdio) or reach out (HTTP): allowing one is running it.
+      config: { policy: { access: 'project', permission: 'execute' } },
+      schema: {
+        tags,
+        description: 'Allow or refuse an MCP tool a running turn waits on; remembered for the project',
+        params: TurnParamsSchema,
+        body: ApprovalBodySchema,
+        response: { 200: TurnSchema },
+      },
+    },
+    async (request) =>
+      agent.approve(callerOf(request), request.params.id, request.params.turnId, request.body),
   );
 
   api.get(

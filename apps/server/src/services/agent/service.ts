@@ -4,6 +4,7 @@ import {
   type AgentStatus,
   type AgentStreamEvent,
   type ChatBody,
+  type ApprovalBody,
   type ProjectPermission,
   type ReviewBody,
   type TemplateManifest,
@@ -19,11 +20,15 @@ import type { CheckpointService } from '../checkpoints/index.js';
 import type { ContainersService } from '../containers/index.js';
 import type { FilesService } from '../files/index.js';
 import { runTurn, type TurnLimits } from './agentTurn.js';
+import { ApprovalGate } from './approvalGate.js';
+import { McpTurnTools, type McpToolSource } from './mcpTurnTools.js';
 import { compactHistory, estimateTokens } from './compaction.js';
 import type { LlmProvider, LlmToolSpec } from './providers/llmProvider.js';
+import { recordLiveEvent } from './recordLiveEvent.js';
 import { decideReview } from './reviewDecision.js';
 import { emptyUsage, publicReview, type AgentStore } from './store.js';
 import { systemPrompt } from './systemPrompt.js';
+import type { ToolApprovals } from './toolApprovals.js';
 import type { AgentTool, RunTool } from './tools/agentTool.js';
 import { createToolContext } from './toolContext.js';
 
@@ -44,6 +49,10 @@ export interface AgentServiceOptions {
   permissionOf: (principal: Principal, projectId: string) => Promise<ProjectPermission | null>;
   /** The page errors the project's preview reported lately, one per line. */
   previewErrors: (projectId: string) => string[];
+  /** The project's MCP servers (`.mcp.json`) and the remembered approvals of their tools; none when absent. */
+  mcp?: { hub: McpToolSource; approvals: ToolApprovals };
+  /** The caller's own model account (their ANTHROPIC_API_KEY or OPENAI_API_KEY user secret), if any. */
+  userProvider?: (userId: string) => Promise<LlmProvider | null>;
   /** The user's setting for turns that do not say: hold changes for review, or write as it goes. */
   reviewByDefault: (userId: string) => Promise<boolean>;
   limits: TurnLimits;
@@ -67,16 +76,20 @@ interface LiveTurn {
  */
 export class AgentService {
   readonly #live = new Map<string, LiveTurn>();
+  readonly #gate = new ApprovalGate();
 
   constructor(private readonly options: AgentServiceOptions) {}
 
-  status(): AgentStatus {
-    const { provider, hint } = this.options;
+  /** What the caller can use: their own key (a user secret) wins over the server-wide one. */
+  async status(userId: string): Promise<AgentStatus> {
+    const own = await this.#userProvider(userId);
+    const provider = own ?? this.options.provider;
     return {
       available: provider !== null,
       provider: provider?.kind ?? null,
       model: provider?.model ?? null,
-      hint: provider ? null : hint,
+      keySource: own ? 'user' : provider ? 'server' : null,
+      hint: provider ? null : this.#hint(),
     };
   }
 
@@ -85,8 +98,8 @@ export class AgentService {
     projectId: string,
     body: ChatBody,
   ): Promise<{ turnId: string; threadId: string }> {
-    const provider = this.options.provider;
-    if (!provider) throw new AppError('unavailable', this.options.hint ?? 'No AI model is configured');
+    const provider = (await this.#userProvider(principal.userId)) ?? this.options.provider;
+    if (!provider) throw new AppError('unavailable', this.#hint());
     for (const live of this.#live.values()) {
       if (live.turn.projectId === projectId) {
         throw new AppError(
@@ -133,6 +146,30 @@ export class AgentService {
     if (!stored) throw new AppError('not_found', 'No such turn in this project');
     const { seq: _seq, storedReview: _review, ...turn } = stored;
     return turn;
+  }
+
+  /** Answers a running turn's request to use an MCP tool; the answer is remembered for the project. */
+  async approve(principal: Principal, projectId: string, turnId: string, body: ApprovalBody): Promise<Turn> {
+    const live = this.#live.get(turnId);
+    const pending = live?.turn.projectId === projectId ? this.#gate.pending(turnId) : undefined;
+    if (!pending || pending.request.tool !== body.tool || !this.options.mcp) {
+      throw new AppError('conflict', `The turn is not waiting for approval of '${body.tool}'`);
+    }
+    await this.options.mcp.approvals.remember({
+      projectId,
+      tool: body.tool,
+      fingerprint: pending.fingerprint,
+      approved: body.allow,
+      userId: principal.userId,
+    });
+    await this.options.audit.record({
+      actorId: principal.userId,
+      projectId,
+      action: 'agent.mcp_approval',
+      detail: { turnId, tool: body.tool, server: pending.request.server, allow: body.allow },
+    });
+    this.#gate.answer(turnId, body.tool, body.allow);
+    return this.turn(projectId, turnId);
   }
 
   /** Accepts or rejects files of a review-mode turn's proposal (`reviewDecision.ts`). */
@@ -250,46 +287,7 @@ export class AgentService {
     const { turn, controller } = live;
     const { projectId } = turn;
     const emit = (event: AgentStreamEvent) => {
-      if (event.type === 'text') live.turn.text += event.delta;
-      if (event.type === 'status') {
-        Object.assign(live.turn, {
-          status: event.status,
-          error: event.error,
-          finishedAt: new Date().toISOString(),
-        });
-      }
-      if (event.type === 'file_changed') {
-        if (!live.turn.changedFiles.includes(event.path)) live.turn.changedFiles.push(event.path);
-        live.turn.fileDiffs.push({ path: event.path, diff: event.diff });
-      }
-      if (event.type === 'usage') live.turn.usage = event.usage;
-      if (event.type === 'review') live.turn.review = event.review;
-      if (event.type === 'check') {
-        const { name, command, passed, output } = event;
-        live.turn.checks.push({ name, command, passed, output });
-      }
-      if (event.type === 'tool_call') {
-        const { id, name, input } = event;
-        const startedAt = new Date().toISOString();
-        live.turn.toolCalls.push({
-          id,
-          name,
-          input,
-          output: null,
-          isError: false,
-          startedAt,
-          finishedAt: null,
-        });
-      }
-      if (event.type === 'tool_result') {
-        const call = live.turn.toolCalls.find((candidate) => candidate.id === event.id);
-        if (call)
-          Object.assign(call, {
-            output: event.output,
-            isError: event.isError,
-            finishedAt: new Date().toISOString(),
-          });
-      }
+      recordLiveEvent(live.turn, event);
       live.seq += 1;
       void this.options.events.publish('agent.turn', {
         projectId,
@@ -302,26 +300,27 @@ export class AgentService {
     };
     try {
       // Independent reads: a turn should reach the model as soon as it can (bench/agent.bench.ts).
-      const [project, tree, earlierTurns] = await Promise.all([
+      const [project, tree, earlierTurns, mcp] = await Promise.all([
         this.options.describeProject(projectId),
         this.options.files.tree(projectId).catch(() => ({ root: [], truncated: false })),
         this.options.store.transcript(turn.threadId),
+        this.#mcpTools(principal, projectId),
       ]);
       const system = systemPrompt({
         name: project.name,
         template: project.template,
         tree: tree.root,
         review: live.review,
+        mcpProblems: mcp.problems,
       });
+      const toolSpecs = [...this.options.toolSpecs, ...mcp.specs];
       // Half the window for earlier turns; the rest for this turn's own work and the answer.
       const historyBudget =
-        this.options.limits.contextTokens / 2 -
-        estimateTokens(system) -
-        estimateTokens(this.options.toolSpecs);
+        this.options.limits.contextTokens / 2 - estimateTokens(system) - estimateTokens(toolSpecs);
       const outcome = await runTurn({
         provider,
         tools: this.options.tools,
-        toolSpecs: this.options.toolSpecs,
+        toolSpecs,
         system,
         review: live.review,
         history: compactHistory(earlierTurns, historyBudget),
@@ -333,7 +332,15 @@ export class AgentService {
         runTool: async (name, input, context) => {
           // Permissions are read again for every call: a member demoted mid-turn loses the tools at once.
           const permission = (await this.options.permissionOf(principal, projectId)) ?? 'read';
-          const result = await this.options.runTool(name, input, context, permission);
+          const result = mcp.has(name)
+            ? await mcp.run(name, input, permission, {
+                projectId,
+                turnId: turn.id,
+                userId: principal.userId,
+                emit,
+                signal: controller.signal,
+              })
+            : await this.options.runTool(name, input, context, permission);
           const isError = result.isError ?? false;
           await this.options.audit.record({
             actorId: principal.userId,
@@ -402,6 +409,31 @@ export class AgentService {
         .catch(() => undefined);
       emit({ type: 'status', status: 'failed', error: message });
     }
+  }
+
+  async #userProvider(userId: string): Promise<LlmProvider | null> {
+    return (await this.options.userProvider?.(userId)) ?? null;
+  }
+
+  #hint(): string {
+    const server = this.options.hint ?? 'No AI model is configured.';
+    return this.options.userProvider
+      ? `${server} Or add your own key as the user secret ANTHROPIC_API_KEY (or OPENAI_API_KEY) under Account → Secrets.`
+      : server;
+  }
+
+  /** The MCP tools the caller may use in this turn; a hub that fails offers none rather than failing the turn. */
+  async #mcpTools(principal: Principal, projectId: string): Promise<McpTurnTools> {
+    const { mcp } = this.options;
+    if (!mcp) return McpTurnTools.none;
+    const permission = (await this.options.permissionOf(principal, projectId)) ?? 'read';
+    return McpTurnTools.load(
+      { ...mcp, gate: this.#gate },
+      { projectId, userId: principal.userId, permission },
+    ).catch((error: unknown) => {
+      this.options.logger.warn({ err: error, projectId }, 'listing MCP tools failed');
+      return McpTurnTools.none;
+    });
   }
 
   async #thread(projectId: string, threadId: string): Promise<Thread> {

@@ -282,6 +282,7 @@ function toTurn(row: Selectable<TurnsTable>): Turn {
     checks: row.checks ?? [],
     checkpointId: row.checkpoint_id,
     review: row.review ? publicReview(row.review) : null,
+    approval: null,
     error: row.error,
     model: row.model,
     createdAt: row.created_at.toISOString(),

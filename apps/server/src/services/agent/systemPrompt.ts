@@ -12,6 +12,8 @@ export function systemPrompt(project: {
   tree: TreeEntry[];
   /** Review mode: the model is told its writes wait for the user, so it does not expect them on disk. */
   review?: boolean;
+  /** MCP servers that failed to start or list their tools, so the model can tell the user. */
+  mcpProblems?: string[];
 }): string {
   const { template } = project;
   const lines: string[] = [];
@@ -47,7 +49,7 @@ Rules:
 
 Project: ${project.name}
 Stack: ${template.language} / ${template.framework} (${template.stack}); app on port ${template.port}
-Install: ${template.install ?? '(none)'}; dev: ${template.dev}${checksLine(template)}
+Install: ${template.install ?? '(none)'}; dev: ${template.dev}${checksLine(template)}${mcpLine(project.mcpProblems ?? [])}
 
 Files:
 ${tree}`;
@@ -58,4 +60,10 @@ function checksLine(template: TemplateManifest): string {
   if (template.checks.length === 0) return '';
   const checks = template.checks.map((check) => `${check.name} (\`${check.command}\`)`).join(', ');
   return `\nChecks run after your edits (failures come back to you to fix): ${checks}`;
+}
+
+/** Problems with the project's MCP servers (`.mcp.json`): the model can explain a missing tool. */
+function mcpLine(problems: string[]): string {
+  if (problems.length === 0) return '';
+  return `\nMCP servers (.mcp.json) with problems: ${problems.map((problem) => `\n- ${problem}`).join('')}`;
 }

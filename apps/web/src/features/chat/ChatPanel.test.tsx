@@ -53,6 +53,7 @@ const turn = (overrides: Partial<Turn> = {}): Turn => ({
   usage: { inputTokens: 1200, outputTokens: 80, cacheReadTokens: 0, cacheWriteTokens: 0, costUsd: 0.0042 },
   checkpointId: 'abc123',
   review: null,
+  approval: null,
   error: null,
   model: 'claude-test',
   createdAt: at,
@@ -88,6 +89,10 @@ beforeEach(() => {
       const base = `/api/projects/${projectId}/chat`;
       if (url === '/api/agent/status') return json(server.status);
       if (url === `/api/projects/${projectId}`) return json(project);
+      if (url.endsWith('/approval') && method === 'POST') {
+        server.reviews.push(JSON.parse(init?.body as string));
+        return json(turn({ status: 'running', finishedAt: null }));
+      }
       if (url.endsWith('/review') && method === 'POST') {
         const body = JSON.parse(init?.body as string) as { decision: 'accept' | 'reject'; paths?: string[] };
         server.reviews.push(body);
@@ -213,6 +218,21 @@ describe('ChatPanel', () => {
     expect(await within(proposal).findByText('Accepted')).toBeTruthy();
     expect(within(proposal).queryByRole('button', { name: 'Accept src/app.ts' })).toBeNull();
     expect(within(proposal).getByRole('button', { name: 'Reject src/auth.ts' })).toBeTruthy();
+  });
+
+  it('asks to allow an MCP tool a running turn waits on, and sends the answer', async () => {
+    server.turns = [
+      turn({
+        status: 'running',
+        finishedAt: null,
+        approval: { tool: 'mcp__docs__search', server: 'docs', input: { query: 'routing' } },
+      }),
+    ];
+    renderPanel();
+    const card = await within(log()).findByRole('alertdialog', { name: 'Allow mcp__docs__search?' });
+    expect(card.textContent).toContain('"query": "routing"');
+    fireEvent.click(await within(card).findByRole('button', { name: 'Allow for this project' }));
+    await waitFor(() => expect(server.reviews).toEqual([{ tool: 'mcp__docs__search', allow: true }]));
   });
 
   it('shows the checks the agent ran, each expanding to its output', async () => {

@@ -5,6 +5,7 @@ import { Button } from '../../ui/Button';
 import { Icon } from '../../ui/Icon';
 import { Spinner } from '../../ui/Spinner';
 import type { ChatTurn } from './applyStreamEvent';
+import { ApprovalCard } from './ApprovalCard';
 import { CheckRow } from './CheckRow';
 import { DiffView } from './DiffView';
 import { Markdown } from './Markdown';
@@ -68,6 +69,9 @@ export const TurnView = memo(function TurnView({
           ) : (
             <ToolCallRow key={segment.key} call={segment.call} turnRunning={running} />
           ),
+        )}
+        {running && turn.approval && (
+          <ApprovalCard projectId={projectId} turn={turn} request={turn.approval} />
         )}
         {turn.review && turn.review.files.length > 0 && (
           <ReviewSection projectId={projectId} turn={{ ...turn, review: turn.review }} />

@@ -73,6 +73,9 @@ export function applyStreamEvent(
     case 'review':
       next.review = event.review;
       break;
+    case 'approval':
+      next.approval = event.state === 'asked' ? event.request : null;
+      break;
     case 'status':
       next.status = event.status;
       next.error = event.error;
@@ -169,6 +172,7 @@ export function optimisticTurn(input: {
     checks: [],
     checkpointId: null,
     review: null,
+    approval: null,
     error: null,
     model: '',
     createdAt: new Date().toISOString(),

@@ -3,6 +3,7 @@ import {
   ChatStartedSchema,
   ThreadListSchema,
   TurnSchema,
+  type ApprovalBody,
   type ChatBody,
   type ReviewBody,
 } from '@vaporform/contracts';
@@ -45,6 +46,13 @@ export const rewindTurn = (projectId: string, turnId: string) =>
 
 export const reviewTurn = (projectId: string, turnId: string, body: ReviewBody) =>
   api(apiPath('projects', projectId, 'chat', 'turns', turnId, 'review'), {
+    method: 'POST',
+    body,
+    schema: ServerTurnSchema,
+  });
+
+export const answerApproval = (projectId: string, turnId: string, body: ApprovalBody) =>
+  api(apiPath('projects', projectId, 'chat', 'turns', turnId, 'approval'), {
     method: 'POST',
     body,
     schema: ServerTurnSchema,

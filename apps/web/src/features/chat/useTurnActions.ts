@@ -1,10 +1,10 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import type { ReviewBody } from '@vaporform/contracts';
+import type { ApprovalBody, ReviewBody } from '@vaporform/contracts';
 import { queryKeys } from '../../platform/queryKeys';
 import { useNotify } from '../../ui/Toasts';
 import { useEditors } from '../editor';
 import { mergeTurn, type ChatTurn } from './applyStreamEvent';
-import { cancelTurn, reviewTurn, rewindTurn } from './chatApi';
+import { answerApproval, cancelTurn, reviewTurn, rewindTurn } from './chatApi';
 import { chatKeys } from './chatKeys';
 
 /** Stop: the server ends the turn (keeping what it did) and answers with it, finished. */
@@ -39,6 +39,16 @@ export function useReviewTurn(projectId: string) {
         void client.invalidateQueries({ queryKey: queryKeys.checkpoints(projectId) });
       }
     },
+    onError: (error) => notify.error(error),
+  });
+}
+
+/** Allow or refuse the MCP tool a running turn waits on; the stream carries on from there. */
+export function useAnswerApproval(projectId: string) {
+  const notify = useNotify();
+  return useMutation({
+    mutationFn: (input: { turn: ChatTurn; body: ApprovalBody }) =>
+      answerApproval(projectId, input.turn.id, input.body),
     onError: (error) => notify.error(error),
   });
 }
