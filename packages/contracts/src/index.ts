@@ -14,3 +14,4 @@ export * from './preferences.js';
 export * from './previewReports.js';
 export * from './templates.js';
 export * from './terminals.js';
+export * from './collab.js';
