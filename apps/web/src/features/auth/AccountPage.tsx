@@ -9,6 +9,7 @@ import { initialsOf } from './initials';
 import { PasswordSection } from './PasswordSection';
 import { SessionsSection } from './SessionsSection';
 import { TokensSection } from './TokensSection';
+import { UserSecretsSection } from './UserSecretsSection';
 import './auth.css';
 
 function ProfileSection() {
@@ -124,6 +125,7 @@ const sections = [
   ['account-password', 'Password'],
   ['account-sessions', 'Sessions'],
   ['account-tokens', 'API tokens'],
+  ['account-secrets', 'Secrets'],
 ] as const;
 
 export function AccountPage() {
@@ -149,6 +151,7 @@ export function AccountPage() {
           <PasswordSection />
           <SessionsSection />
           <TokensSection />
+          <UserSecretsSection />
           {user.role === 'admin' && <AdminSection />}
         </main>
       </div>

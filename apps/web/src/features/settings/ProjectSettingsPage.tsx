@@ -2,7 +2,7 @@ import type { Project, User } from '@vaporform/contracts';
 import { useState } from 'react';
 import { Link, useLocation } from 'wouter';
 import { ApiError } from '../../platform/ApiError';
-import { useProject } from '../../platform/projects';
+import { can, useProject } from '../../platform/projects';
 import { useUser } from '../../platform/session';
 import { Button } from '../../ui/Button';
 import { ErrorNotice } from '../../ui/ErrorNotice';
@@ -12,6 +12,7 @@ import { AccountMenu } from '../auth';
 import { DeleteProjectDialog } from '../dashboard';
 import { GeneralSection } from './GeneralSection';
 import { MembersSection } from './MembersSection';
+import { ProjectSecretsSection } from './ProjectSecretsSection';
 import './settings.css';
 
 /** Only the owner or a platform admin deletes a project (it wipes the workspace for everyone). */
@@ -105,6 +106,8 @@ export function ProjectSettingsPage({ projectId }: { projectId: string }) {
             </h1>
             <GeneralSection key={project.data.id} project={project.data} />
             <MembersSection project={project.data} me={user} />
+            {/* Read members may not list secrets: even the names say which services the project uses. */}
+            {can(project.data, 'write') && <ProjectSecretsSection project={project.data} />}
             {mayDelete(project.data, user) && <DangerZone project={project.data} />}
           </>
         )}
