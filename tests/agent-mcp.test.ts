@@ -154,14 +154,23 @@ describe('agent turns with MCP tools', () => {
     expect(turn.toolCalls[0]!.output).toContain('Docs on routing');
     expect(calls).toEqual(['routing']);
 
-    // Remembered for the project: the next turn's call runs without asking.
+    // Remembered for the project: the next turn's call runs without asking; its result, like every tool
+    // result, has the project's secret values masked.
+    const secret = await server.request({
+      method: 'PUT',
+      url: `/api/projects/${projectId}/secrets/LOOKUP_TOPIC`,
+      token: owner.token,
+      body: { value: 'middleware' },
+    });
+    expect(secret.statusCode, secret.body).toBeLessThan(300);
     fake.script([
       reply([toolUse('mcp__docs__lookup', { topic: 'middleware' })]),
       reply([text('Middleware goes before the routes.')]),
     ]);
     const next = await until(await ask('And middleware?'), (current) => current.status !== 'running');
     expect(next.status).toBe('done');
-    expect(next.toolCalls[0]!.output).toContain('Docs on middleware');
+    expect(next.toolCalls[0]!.output).toContain('Docs on [secret:LOOKUP_TOPIC]');
+    expect(next.toolCalls[0]!.output).not.toContain('middleware');
     expect(calls).toEqual(['routing', 'middleware']);
   });
 

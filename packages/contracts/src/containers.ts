@@ -43,6 +43,11 @@ export const ContainerInfoSchema = z.object({
   /** The last lines logged before a crash, to show without opening the logs. */
   lastLogLines: z.array(z.string()),
   resources: z.object({ memoryBytes: z.number().int(), cpus: z.number() }),
+  /**
+   * A project secret changed while the container ran: it still has the old values until the next start or
+   * restart (the IDE offers "Restart to apply"). Absent from servers that predate it: read as false.
+   */
+  restartRequired: z.boolean().optional(),
 });
 export type ContainerInfo = z.infer<typeof ContainerInfoSchema>;
 

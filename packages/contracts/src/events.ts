@@ -13,11 +13,15 @@ export const eventSchemas = {
   'project.deleted': z.object({ projectId: IdSchema }),
   'container.started': z.object({ projectId: IdSchema, containerId: z.string() }),
   'container.stopped': z.object({ projectId: IdSchema, containerId: z.string(), reason: StopReasonSchema }),
-  /** Every phase change, with the progress message the IDE shows. */
+  /**
+   * Every phase change, with the progress message the IDE shows. `restartRequired: true` comes with the
+   * current phase when a secret changed under a running container; absent means unchanged (a start clears it).
+   */
   'container.status': z.object({
     projectId: IdSchema,
     status: ContainerPhaseSchema,
     message: z.string().nullable(),
+    restartRequired: z.boolean().optional(),
   }),
   'file.changed': z.object({
     projectId: IdSchema,

@@ -55,3 +55,42 @@ export const UserSecretSchema = z.object({
 });
 export type UserSecret = z.infer<typeof UserSecretSchema>;
 export const UserSecretListSchema = z.array(UserSecretSchema);
+
+/**
+ * Moves variables from a dotenv file in the workspace into project secrets. Without `confirm: true` it only
+ * answers what it would do; with it, the chosen values become secrets and their lines leave the file.
+ */
+export const ImportSecretsBodySchema = z.strictObject({
+  /** Workspace-relative (default `.env`). */
+  path: z.string().min(1).max(1024).optional(),
+  /** Which variables to move (default: every one the file holds under a valid secret name). */
+  names: z.array(SecretNameSchema).min(1).max(500).optional(),
+  /** Scopes the imported secrets, as `environment` on `PUT …/secrets/:name` does. */
+  environment: SecretEnvironmentSchema.nullable().optional(),
+  confirm: z.boolean().optional(),
+});
+export type ImportSecretsBody = z.infer<typeof ImportSecretsBodySchema>;
+
+/** What an import found and did; never a value. */
+export const ImportSecretsResultSchema = z.object({
+  path: z.string(),
+  /** False for a preview (no `confirm: true`): nothing was changed. */
+  applied: z.boolean(),
+  /** Every variable the file assigns under a valid secret name, in file order (a repeated name once). */
+  variables: z.array(
+    z.object({
+      name: z.string(),
+      /** 1-based line of its (last) assignment. */
+      line: z.number().int(),
+      /** A project secret of that name exists already (importing replaces it). */
+      exists: z.boolean(),
+      /** Chosen by `names` (or by default). */
+      selected: z.boolean(),
+    }),
+  ),
+  /** Lines left alone because they could not be read as a secret (an invalid name, an unclosed quote…). */
+  skipped: z.array(z.object({ line: z.number().int(), reason: z.string() })),
+  /** The secrets written and removed from the file (empty for a preview). */
+  imported: z.array(z.string()),
+});
+export type ImportSecretsResult = z.infer<typeof ImportSecretsResultSchema>;

@@ -51,6 +51,12 @@ export interface AgentServiceOptions {
   previewErrors: (projectId: string) => string[];
   /** The project's MCP servers (`.mcp.json`) and the remembered approvals of their tools; none when absent. */
   mcp?: { hub: McpToolSource; approvals: ToolApprovals };
+  /**
+   * Replaces the project's secret values with `[secret:NAME]`: every tool result (built-in and MCP) passes
+   * through it on its way to the model and the chat. The tools underneath stay raw on purpose: edit_file
+   * must read the real file, and a masked read would write the marker back.
+   */
+  masker?: (projectId: string) => Promise<(text: string) => string>;
   /** The caller's own model account (their ANTHROPIC_API_KEY or OPENAI_API_KEY user secret), if any. */
   userProvider?: (userId: string) => Promise<LlmProvider | null>;
   /** The user's setting for turns that do not say: hold changes for review, or write as it goes. */
@@ -341,6 +347,8 @@ export class AgentService {
                 signal: controller.signal,
               })
             : await this.options.runTool(name, input, context, permission);
+          const mask = (await this.options.masker?.(projectId)) ?? ((text: string) => text);
+          const output = mask(result.output);
           const isError = result.isError ?? false;
           await this.options.audit.record({
             actorId: principal.userId,
@@ -348,7 +356,7 @@ export class AgentService {
             action: 'agent.tool_call',
             detail: { turnId: turn.id, tool: name, input: truncateJson(input), isError },
           });
-          return { output: result.output, isError };
+          return { output, isError };
         },
         context: (beforeWrite) =>
           createToolContext(

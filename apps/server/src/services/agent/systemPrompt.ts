@@ -36,6 +36,8 @@ Rules:
 - The app runs in a container with its dev server watching the files (${template.reloadsItself ? 'it reloads by itself on save' : 'it is restarted after changes'}); check
   your work with read_logs or run_command rather than assuming it worked.
 - Paths are relative to the workspace root. You cannot reach anything outside it.
+- \`[secret:NAME]\` in tool output stands for the value of the project secret NAME, hidden from you; the app
+  gets it as the environment variable NAME. Never write the marker into a file: read the variable instead.
 - Keep the project's style and stack. Do not add dependencies unless asked; if you do, add them to the
   manifest (${template.dependencyFiles.join(', ') || 'the manifest'}); the install runs by itself.
 - End with a short explanation for the user: what you changed and why, and anything they should do next.${

@@ -84,9 +84,14 @@ export function createToolContext(
       return { exitCode: result.exitCode, output, timedOut: result.timedOut, truncated: result.truncated };
     },
     async logs(options) {
-      // No container (or no runtime at all) is a state to report, not a reason to hide the page errors.
-      const lines = await containers.logs(projectId, { tail: options.lines, follow: false }).catch(() => []);
-      const container = Array.isArray(lines) ? lines.map((line) => line.text) : [];
+      const container: string[] = [];
+      try {
+        // An array when there is no container; otherwise a stream that ends by itself (not following).
+        const lines = await containers.logs(projectId, { tail: options.lines, follow: false });
+        for await (const line of lines) container.push(line.text);
+      } catch {
+        // No container (or no runtime at all) is a state to report, not a reason to hide the page errors.
+      }
       return { container, previewErrors: turn.previewErrors() };
     },
   };

@@ -19,6 +19,7 @@ import {
   type TtySession,
 } from './containerRuntime.js';
 import { probeHttp } from './appProbe.js';
+import { ContainerSecrets, type SecretSource } from './containerSecrets.js';
 import { hash, installKey } from './installKey.js';
 import type { InstallRecords } from './installRecords.js';
 import { ProjectSupervisor, type PreparedRuntime, type SupervisorTiming } from './projectSupervisor.js';
@@ -26,6 +27,7 @@ import { resourcesFor, type ResourcePlanOptions } from './resourcePlan.js';
 import { projectImage } from './projectImage.js';
 import { resolveRuntimeProfile } from './runtimeProfile.js';
 import { StackImages } from './stackImages.js';
+import { stoppedInfo } from './stoppedInfo.js';
 import { claimWorkspace } from './workspaceOwnership.js';
 
 function notRunning(): AppError {
@@ -73,6 +75,8 @@ export interface ContainersServiceOptions {
   timing?: Partial<SupervisorTiming>;
   /** Whether the app answers (default: any HTTP response to GET `healthPath`). */
   probe?: (address: HostAddress, healthPath: string) => Promise<boolean>;
+  /** Project secrets: injected as environment variables, masked in what comes back out. */
+  secrets?: SecretSource;
 }
 
 const defaultTiming: SupervisorTiming = {
@@ -94,8 +98,10 @@ export class ContainersService implements Disposable {
   readonly #timing: SupervisorTiming;
   readonly #sweeper: NodeJS.Timeout | null;
   readonly #images: StackImages | null;
+  readonly #secrets: ContainerSecrets;
 
   constructor(private readonly options: ContainersServiceOptions) {
+    this.#secrets = new ContainerSecrets(options.secrets, options);
     this.#images =
       options.runtime && new StackImages({ runtime: options.runtime, buildScript: options.imagesScript });
     this.#timing = { ...defaultTiming, ...options.timing };
@@ -112,25 +118,10 @@ export class ContainersService implements Disposable {
 
   async info(projectId: string): Promise<ContainerInfo> {
     const supervisor = this.#supervisors.get(projectId);
-    if (supervisor) return supervisor.info();
+    if (supervisor) return this.#secrets.describe(supervisor.info());
     const { template } = await this.options.projects.describe(projectId);
-    return {
-      projectId,
-      status: 'stopped',
-      message: this.options.runtime === null ? (this.options.unavailableReason ?? null) : null,
-      runtime: this.options.runtimeKind,
-      environment: 'template',
-      image: null,
-      appPort: template.port,
-      address: null,
-      startedAt: null,
-      readyAt: null,
-      stopReason: null,
-      exitCode: null,
-      restarts: 0,
-      lastLogLines: [],
-      resources: { memoryBytes: 0, cpus: 0 },
-    };
+    const reason = this.options.runtime === null ? (this.options.unavailableReason ?? null) : null;
+    return stoppedInfo(projectId, this.options.runtimeKind, template.port, reason);
   }
 
   /** Starts or wakes the project's runtime; answers at once, or once it settled when given `waitMs`. */
@@ -142,7 +133,7 @@ export class ContainersService implements Disposable {
     supervisor.touch();
     supervisor.start();
     if (waitMs > 0) await supervisor.settled(waitMs);
-    return supervisor.info();
+    return this.#secrets.describe(supervisor.info());
   }
 
   async stop(projectId: string): Promise<ContainerInfo> {
@@ -150,7 +141,7 @@ export class ContainersService implements Disposable {
     const supervisor = this.#supervisors.get(projectId);
     if (!supervisor) return this.info(projectId);
     await supervisor.stop('user');
-    return supervisor.info();
+    return this.#secrets.describe(supervisor.info());
   }
 
   async restart(projectId: string, callerId: string, waitMs = 0): Promise<ContainerInfo> {
@@ -169,7 +160,7 @@ export class ContainersService implements Disposable {
     const containerId =
       this.#supervisors.get(projectId)?.containerId ?? (await runtime.findByProject(projectId))?.id;
     if (containerId === undefined || containerId === null) return [];
-    return runtime.logs(containerId, options);
+    return this.#secrets.maskLogs(projectId, await runtime.logs(containerId, options));
   }
 
   /**
@@ -191,7 +182,7 @@ export class ContainersService implements Disposable {
   ): Promise<ExecResult> {
     await this.#checkIsolation(callerId);
     const { runtime, containerId } = await this.#running(projectId);
-    return runtime.exec(containerId, command, options);
+    return this.#secrets.maskExec(projectId, await runtime.exec(containerId, command, options));
   }
 
   /** An interactive shell (or `command`) on a pseudo-terminal in the project's running container. */
@@ -252,11 +243,17 @@ export class ContainersService implements Disposable {
     this.#supervisors.get(projectId)?.fileChanged(path);
   }
 
+  /** A project secret changed (`secrets.changed`): a running container is marked `restartRequired`. */
+  async secretsChanged(projectId: string): Promise<void> {
+    await this.#secrets.changed(this.#supervisors.get(projectId)?.info() ?? null);
+  }
+
   async remove(projectId: string): Promise<void> {
     const runtime = this.options.runtime;
     if (runtime === null) return;
     const supervisor = this.#supervisors.get(projectId);
     this.#supervisors.delete(projectId);
+    this.#secrets.forget(projectId);
     await supervisor?.remove();
     supervisor?.dispose();
     // A container created while the project was being deleted, or by an earlier server process.
@@ -334,7 +331,10 @@ export class ContainersService implements Disposable {
     const spec: ContainerSpec = {
       projectId,
       image,
-      env: { ...profile.env, PORT: profile.env.PORT ?? String(profile.port) },
+      env: await this.#secrets.environment(projectId, {
+        ...profile.env,
+        PORT: profile.env.PORT ?? String(profile.port),
+      }),
       workspaceDir,
       appPort: profile.port,
       resources,

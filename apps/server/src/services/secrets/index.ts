@@ -1,5 +1,7 @@
 export { rotateSecretsCommand, type RotateCommandOptions } from './rotateCommand.js';
+export { DotenvImport, type DotenvWorkspace } from './dotenvImport.js';
 export { registerSecretsRoutes } from './routes.js';
+export { identityMask, secretMask, type SecretMask } from './secretMask.js';
 export {
   SecretsService,
   type RotationCounts,

@@ -1,5 +1,7 @@
 import {
   IdParamsSchema,
+  ImportSecretsBodySchema,
+  ImportSecretsResultSchema,
   ProjectSecretListSchema,
   ProjectSecretParamsSchema,
   ProjectSecretSchema,
@@ -12,6 +14,7 @@ import {
 import { z } from 'zod';
 import { typed, type HttpApp } from '../../platform/http/createHttpApp.js';
 import { callerOf } from '../../platform/http/requestContext.js';
+import type { DotenvImport } from './dotenvImport.js';
 import type { SecretsService } from './service.js';
 
 const noContent = { 204: z.null().describe('No content') };
@@ -21,7 +24,11 @@ const noContent = { 204: z.null().describe('No content') };
  * one (the serializer drops anything else). Listing needs `write` because secret names reveal which
  * services a project talks to; changing them needs `admin`.
  */
-export function registerSecretsRoutes(app: HttpApp, service: SecretsService): void {
+export function registerSecretsRoutes(
+  app: HttpApp,
+  service: SecretsService,
+  dotenvImport: DotenvImport,
+): void {
   const api = typed(app);
   const tags = ['secrets'];
 
@@ -63,6 +70,23 @@ export function registerSecretsRoutes(app: HttpApp, service: SecretsService): vo
       await service.deleteProject(callerOf(request), request.params.id, request.params.name);
       return reply.code(204).send(null);
     },
+  );
+
+  api.post(
+    '/api/projects/:id/secrets/import',
+    {
+      config: { policy: { access: 'project', permission: 'admin' } },
+      schema: {
+        tags,
+        description:
+          'Moves variables from a workspace dotenv file (default .env) into project secrets and removes their ' +
+          'lines from the file. Without confirm: true it only previews (names found, which exist already).',
+        params: IdParamsSchema,
+        body: ImportSecretsBodySchema,
+        response: { 200: ImportSecretsResultSchema },
+      },
+    },
+    async (request) => dotenvImport.run(callerOf(request), request.params.id, request.body),
   );
 
   api.get(

@@ -3,6 +3,8 @@ import type { AuditLog } from '../../platform/audit/AuditLog.js';
 import type { EnvelopeCipher, SealContext } from '../../platform/crypto/EnvelopeCipher.js';
 import { AppError } from '../../platform/errors/AppError.js';
 import type { EventBus } from '../../platform/events/EventBus.js';
+import type { Disposable } from '../../platform/lifecycle/DisposableStore.js';
+import { identityMask, secretMask, type SecretMask } from './secretMask.js';
 import {
   isForeignKeyViolation,
   type SealedRecord,
@@ -44,6 +46,8 @@ export interface RotationReport {
 
 const writeAttempts = 5;
 const rotationBatch = 100;
+/** Projects whose masks are kept (each holds that project's decrypted values). */
+const cachedMasks = 1000;
 
 function contextOf(
   scope: SecretScope,
@@ -67,13 +71,24 @@ function toUserSecret(row: UserSecretListing): UserSecret {
  * names and metadata, and only the server-internal readers (`projectEnvironment`, `userSecret`) decrypt.
  * Every change is audited by name and version, never by value.
  */
-export class SecretsService {
+export class SecretsService implements Disposable {
   private readonly perProject: number;
   private readonly perUser: number;
+  readonly #masks = new Map<string, Promise<SecretMask>>();
+  readonly #subscription: Disposable;
 
   constructor(private readonly options: SecretsServiceOptions) {
     this.perProject = options.limits?.perProject ?? 500;
     this.perUser = options.limits?.perUser ?? 100;
+    // Through the bus rather than only on our own writes: another replica may have changed them.
+    this.#subscription = options.events.subscribe('secrets.changed', ({ projectId }) => {
+      this.#masks.delete(projectId);
+    });
+  }
+
+  dispose(): void {
+    void this.#subscription.dispose();
+    this.#masks.clear();
   }
 
   async listProject(projectId: string): Promise<ProjectSecret[]> {
@@ -105,6 +120,7 @@ export class SecretsService {
       action: 'secret.set',
       detail: { scope: 'project', name, version, environment },
     });
+    this.#masks.delete(projectId);
     await this.options.events.publish('secrets.changed', { projectId });
     return {
       secret: {
@@ -127,6 +143,7 @@ export class SecretsService {
       action: 'secret.deleted',
       detail: { scope: 'project', name, version },
     });
+    this.#masks.delete(projectId);
     await this.options.events.publish('secrets.changed', { projectId });
   }
 
@@ -173,6 +190,38 @@ export class SecretsService {
       variables[record.name] = this.options.cipher.open(record, contextOf('project', record));
     }
     return variables;
+  }
+
+  /**
+   * Replaces every value of the project's secrets (all environments, values of 4+ characters, and their
+   * common encodings) with `[secret:NAME]`: for output that leaves the project's runtime (agent tools, the
+   * container log, terminal replay). Cached per project until `secrets.changed`.
+   */
+  masker(projectId: string): Promise<SecretMask> {
+    const cached = this.#masks.get(projectId);
+    if (cached) return cached;
+    const building = this.#buildMask(projectId);
+    this.#masks.set(projectId, building);
+    // A failure (a key missing, say) is not remembered: the next call tries again.
+    building.catch(() => {
+      if (this.#masks.get(projectId) === building) this.#masks.delete(projectId);
+    });
+    // The oldest entry goes first (a Map iterates in insertion order).
+    if (this.#masks.size > cachedMasks) {
+      const oldest = this.#masks.keys().next();
+      if (!oldest.done) this.#masks.delete(oldest.value);
+    }
+    return building;
+  }
+
+  async #buildMask(projectId: string): Promise<SecretMask> {
+    const records = await this.options.store.sealed('project', projectId);
+    if (records.length === 0) return identityMask;
+    const values: Record<string, string> = {};
+    for (const record of records) {
+      values[record.name] = this.options.cipher.open(record, contextOf('project', record));
+    }
+    return secretMask(values);
   }
 
   /** One of the user's own secrets, decrypted (e.g. their ANTHROPIC_API_KEY); null when they have none. */

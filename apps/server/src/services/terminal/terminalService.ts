@@ -25,6 +25,8 @@ export interface TerminalServiceOptions {
   permissionOf(principal: Principal, projectId: string): Promise<ProjectPermission | null>;
   /** Whether the session or token the socket was opened with is still valid (logout, revocation). */
   credentialActive(principal: Principal): Promise<boolean>;
+  /** Masks the project's secret values in the scrollback replayed on (re)attach (`[secret:NAME]`). */
+  masker?(projectId: string): Promise<(text: string) => string>;
   /** How long a shell waits for its socket to come back (default 60 s). */
   graceMs?: number;
   /** A terminal with no input or output this long ends (default 30 min). */
@@ -53,7 +55,7 @@ export class TerminalService implements Disposable {
   readonly #opening = new Map<string, Promise<Entry>>();
   readonly #sweeper: NodeJS.Timeout;
   readonly #settings: Required<
-    Omit<TerminalServiceOptions, 'openTty' | 'permissionOf' | 'onActivity' | 'credentialActive'>
+    Omit<TerminalServiceOptions, 'openTty' | 'permissionOf' | 'onActivity' | 'credentialActive' | 'masker'>
   >;
 
   constructor(private readonly options: TerminalServiceOptions) {
@@ -73,6 +75,9 @@ export class TerminalService implements Disposable {
     socket: WebSocket,
     request: { projectId: string; principal: Principal; terminalId: string; cols: number; rows: number },
   ): Promise<void> {
+    // First: attaching must not wait (output arriving before it is still in the snapshot it replays), and
+    // a failure here must not leave a shell behind with no socket and no grace timer.
+    const mask = await this.options.masker?.(request.projectId);
     const key = keyOf(request.projectId, request.principal.userId, request.terminalId);
     let entry = this.#entries.get(key);
     if (!entry) {
@@ -89,7 +94,7 @@ export class TerminalService implements Disposable {
     }
     // The socket may have gone while the shell started: the shell then waits out its grace period.
     if (socket.readyState !== socket.OPEN) entry.session.releaseIfUnattached();
-    else entry.session.attach(socket);
+    else entry.session.attach(socket, mask);
   }
 
   list(projectId: string, userId: string): TerminalInfo[] {

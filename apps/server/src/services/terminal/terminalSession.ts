@@ -77,12 +77,15 @@ export class TerminalSession implements Disposable {
     };
   }
 
-  /** Replays the scrollback to the socket, then streams; its keystrokes and resizes go to the shell. */
-  attach(socket: WebSocket): void {
+  /**
+   * Replays the scrollback to the socket, then streams; its keystrokes and resizes go to the shell. The
+   * replay goes through `mask` (secret values → `[secret:NAME]`), the live stream does not: see README.
+   */
+  attach(socket: WebSocket, mask?: (text: string) => string): void {
     if (this.#graceTimer) clearTimeout(this.#graceTimer);
     this.#graceTimer = null;
     this.#sockets.add(socket);
-    const replay = this.#scrollback.snapshot();
+    const replay = maskedReplay(this.#scrollback.snapshot(), mask);
     if (replay.length > 0) socket.send(replay, { binary: true });
     socket.send(JSON.stringify({ type: 'ready', id: this.options.id, replayedBytes: replay.length }));
     socket.on('message', (data: Buffer, isBinary: boolean) => {
@@ -131,6 +134,17 @@ export class TerminalSession implements Disposable {
     this.#ended = true;
     this.options.onEnded();
   }
+}
+
+/**
+ * The whole snapshot is masked at once, so a value split across output chunks is caught too. Bytes are
+ * re-encoded only when something was masked (invalid UTF-8 elsewhere in it then shows as U+FFFD).
+ */
+function maskedReplay(replay: Buffer, mask: ((text: string) => string) | undefined): Buffer {
+  if (!mask || replay.length === 0) return replay;
+  const text = replay.toString('utf8');
+  const masked = mask(text);
+  return masked === text ? replay : Buffer.from(masked, 'utf8');
 }
 
 function safeJson(text: string): unknown {
