@@ -40,6 +40,11 @@ export function InfrastructureView({ project }: { project: Project }) {
       {info && (
         <>
           <ContainerStatus info={info} />
+          {info.restartRequired && (
+            <p className="infra-note infra-restart-note" role="note">
+              The project’s secrets changed: restart the container to apply them.
+            </p>
+          )}
           {can(project, 'execute') ? (
             <ContainerControls projectId={project.id} info={info} />
           ) : (
@@ -89,7 +94,7 @@ function ContainerControls({ projectId, info }: { projectId: string; info: Conta
       ) : (
         <>
           <Button
-            variant="secondary"
+            variant={info.restartRequired ? 'primary' : 'secondary'}
             onClick={() => action.mutate('restart')}
             busy={busy('restart')}
             disabled={action.isPending}

@@ -40,6 +40,19 @@ beforeEach(() => {
       secrets = [...secrets.filter((s) => s.name !== saved.name), saved];
       return json(201, saved);
     }
+    if (route === `POST ${secretsPath}/import`) {
+      const applied = (body as { confirm?: boolean }).confirm === true;
+      return json(200, {
+        path: '.env',
+        applied,
+        variables: [
+          { name: 'STRIPE_KEY', line: 1, exists: true, selected: true },
+          { name: 'MAIL_PASSWORD', line: 2, exists: false, selected: true },
+        ],
+        skipped: [],
+        imported: applied ? ['STRIPE_KEY', 'MAIL_PASSWORD'] : [],
+      });
+    }
     const removed = new RegExp(`^DELETE ${secretsPath}/(\\w+)$`).exec(route);
     if (removed) {
       secrets = secrets.filter((s) => s.name !== removed[1]);
@@ -57,6 +70,21 @@ const secretsSection = async () =>
   (await screen.findByRole('heading', { name: 'Secrets' })).closest('section') as HTMLElement;
 
 describe('project secrets', () => {
+  it('imports .env after showing what it would move, and only then', async () => {
+    permission = 'admin';
+    setup();
+    const section = await secretsSection();
+    fireEvent.click(await within(section).findByRole('button', { name: 'Import .env' }));
+    const dialog = await screen.findByRole('dialog');
+    expect(within(dialog).getByText('MAIL_PASSWORD')).toBeTruthy();
+    expect(within(dialog).getByText(/replaces the existing secret/)).toBeTruthy();
+    const imports = () => calls.filter((c) => c.route === `POST ${secretsPath}/import`).map((c) => c.body);
+    expect(imports()).toEqual([{ confirm: false }]);
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Import and remove from the file' }));
+    await waitFor(() => expect(imports()).toEqual([{ confirm: false }, { confirm: true }]));
+    expect(await screen.findByText(/Moved 2 values from \.env into secrets/)).toBeTruthy();
+  });
+
   it('lets an admin add one with an environment, and delete one after confirming', async () => {
     permission = 'admin';
     setup();

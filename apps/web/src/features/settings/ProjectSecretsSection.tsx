@@ -15,6 +15,7 @@ import { Dialog } from '../../ui/Dialog';
 import { ErrorRetry } from '../../ui/ErrorRetry';
 import { Loading } from '../../ui/Loading';
 import { SecretForm, type SecretInput } from '../../ui/SecretForm';
+import { ImportEnvButton } from './ImportEnvButton';
 import { useNotify } from '../../ui/Toasts';
 
 const updatedFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
@@ -85,6 +86,7 @@ export function ProjectSecretsSection({ project }: { project: Project }) {
         admin.
       </p>
       {!isAdmin && <p className="settings-help">Only project admins can add, replace or delete secrets.</p>}
+      {isAdmin && <ImportEnvButton project={project} onImported={() => void refresh()} />}
       {isAdmin && (
         <SecretForm
           withEnvironment
