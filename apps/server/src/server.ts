@@ -41,8 +41,10 @@ import {
 } from './services/agent/index.js';
 import { CheckpointService, registerCheckpointRoutes } from './services/checkpoints/index.js';
 import {
+  CoEditingService,
   ProjectSocketService,
   registerCollabRoutes,
+  type CoEditingServiceOptions,
   type ProjectSocketServiceOptions,
 } from './services/collab/index.js';
 import {
@@ -67,7 +69,12 @@ import {
   PreviewTokens,
   registerPreviewRoutes,
 } from './services/preview/index.js';
-import { registerSecretsRoutes, SecretsService, SecretStore } from './services/secrets/index.js';
+import {
+  DotenvImport,
+  registerSecretsRoutes,
+  SecretsService,
+  SecretStore,
+} from './services/secrets/index.js';
 import { registerTemplateRoutes, TemplateRegistry } from './services/templates/index.js';
 import {
   registerTerminalRoutes,
@@ -93,6 +100,10 @@ export interface ServerOverrides {
   containerRuntime?: OpenedRuntime;
   containerTiming?: Partial<SupervisorTiming>;
   terminals?: Pick<TerminalServiceOptions, 'graceMs' | 'idleMs' | 'sweepMs' | 'scrollbackBytes'>;
+  coEditing?: Pick<
+    CoEditingServiceOptions,
+    'sweepMs' | 'saveDelayMs' | 'maxSaveDelayMs' | 'unloadGraceMs' | 'maxDocumentBytes'
+  >;
   projectSockets?: Pick<
     ProjectSocketServiceOptions,
     'sweepMs' | 'maxSubscriptionsPerSocket' | 'maxSocketsPerUser' | 'maxBufferedBytes'
@@ -106,6 +117,7 @@ export interface Server {
   cache: CacheManager;
   containers: ContainersService;
   secrets: SecretsService;
+  coEditing: CoEditingService;
   /** Stops accepting, closes sockets, then releases everything in reverse order of creation. */
   close(): Promise<void>;
 }
@@ -143,12 +155,14 @@ export async function createServer(
       logger.error({ err: error, event: name }, 'event handler failed'),
     );
     const cache = new CacheManager({ memory: new MemoryCache() });
-    const secrets = new SecretsService({
-      store: new SecretStore(database.db),
-      cipher: new EnvelopeCipher(keys.keyring),
-      audit: new AuditLog(database.db),
-      events,
-    });
+    const secrets = disposables.add(
+      new SecretsService({
+        store: new SecretStore(database.db),
+        cipher: new EnvelopeCipher(keys.keyring),
+        audit: new AuditLog(database.db),
+        events,
+      }),
+    );
 
     const authStore = new AuthStore(database.db);
     const auth = new AuthService({
@@ -213,6 +227,7 @@ export async function createServer(
         previewHost: config.previewHost,
         ...(config.extraCaCertsFile === undefined ? {} : { extraCaCertsFile: config.extraCaCertsFile }),
         sandboxRuntime: config.sandboxRuntime,
+        secrets,
         idleMs: config.idleMinutes * 60_000,
         ...(overrides.containerTiming === undefined ? {} : { timing: overrides.containerTiming }),
       }),
@@ -224,6 +239,7 @@ export async function createServer(
         onActivity: (projectId) => containers.touch(projectId),
         permissionOf: (principal, projectId) => projectAccess.permissionOf(principal, projectId),
         credentialActive: (principal) => auth.credentialActive(principal),
+        masker: (projectId) => secrets.masker(projectId),
         ...overrides.terminals,
       }),
     );
@@ -244,6 +260,7 @@ export async function createServer(
       tools: agentTools,
       toolSpecs: toolSpecs(agentTools),
       runTool: (name, input, context, permission) => runTool(agentTools, name, input, context, permission),
+      masker: (projectId) => secrets.masker(projectId),
       files,
       containers,
       checkpoints,
@@ -288,11 +305,28 @@ export async function createServer(
         ...overrides.projectSockets,
       }),
     );
+    // Disposed before the watcher and after the HTTP app: shutdown writes every pending edit first.
+    const coEditing = disposables.add(
+      new CoEditingService({
+        files,
+        events,
+        authenticator: auth,
+        permissionOf: (principal, projectId) => projectAccess.permissionOf(principal, projectId),
+        credentialActive: (principal) => auth.credentialActive(principal),
+        watchProject: (projectId) => watcher.watch(projectId),
+        onError: (error, context) => logger.warn({ err: error, ...context }, 'co-editing failure'),
+        ...overrides.coEditing,
+      }),
+    );
     disposables.add(
       events.subscribe('member.changed', async ({ projectId, userId }) => {
         // Forgotten first, so that the rechecks read the new membership, not the cached one.
         projectAccess.forget(projectId, userId);
-        await Promise.all([terminals.recheck(projectId, userId), projectSockets.recheck(projectId, userId)]);
+        await Promise.all([
+          terminals.recheck(projectId, userId),
+          projectSockets.recheck(projectId, userId),
+          coEditing.recheck(projectId, userId),
+        ]);
       }),
     );
     if (config.autostart && containers.available) {
@@ -311,11 +345,15 @@ export async function createServer(
       ),
     );
     disposables.add(
+      events.subscribe('secrets.changed', ({ projectId }) => containers.secretsChanged(projectId)),
+    );
+    disposables.add(
       events.subscribe('project.deleted', async ({ projectId }) => {
         projectAccess.forget(projectId);
         // Each step on its own: Docker being down must not leave the deleted project's files on disk.
         const steps: [string, () => Promise<void>][] = [
           ['terminals', () => terminals.closeProject(projectId, 'The project was deleted')],
+          ['co-editing', async () => coEditing.closeProject(projectId)],
           ['container', () => containers.remove(projectId)],
           ['watcher', () => watcher.stop(projectId)],
           // The checkpoint lock first: a push still running must finish before its workspace disappears.
@@ -377,7 +415,11 @@ export async function createServer(
     registerPreferencesRoutes(app, preferences);
     registerTemplateRoutes(app, templates);
     registerProjectRoutes(app, projects);
-    registerSecretsRoutes(app, secrets);
+    registerSecretsRoutes(
+      app,
+      secrets,
+      new DotenvImport({ secrets, workspace: files, audit: new AuditLog(database.db) }),
+    );
     registerFilesRoutes(app, {
       files,
       watcher,
@@ -387,7 +429,7 @@ export async function createServer(
     });
     registerContainerRoutes(app, containers, resourcePlans);
     registerTerminalRoutes(app, terminals);
-    registerCollabRoutes(app, projectSockets);
+    registerCollabRoutes(app, projectSockets, coEditing);
     registerAgentRoutes(app, agent);
     registerPreviewRoutes(app, {
       gateway: preview,
@@ -412,7 +454,16 @@ export async function createServer(
         .catch((error: unknown) => logger.warn({ err: error }, 'could not adopt running containers'));
     }
 
-    return { app, database, events, cache, containers, secrets, close: () => disposables.dispose() };
+    return {
+      app,
+      database,
+      events,
+      cache,
+      containers,
+      secrets,
+      coEditing,
+      close: () => disposables.dispose(),
+    };
   } catch (error) {
     await disposables.dispose().catch(() => undefined);
     throw error;
