@@ -1,8 +1,18 @@
 import type { FileState, Tab } from './editorsController';
 
+const sharedText = {
+  synced: 'Shared · Saved',
+  unsynced: 'Shared · Syncing…',
+  offline: 'Shared · Offline, changes kept here',
+} as const;
+
 function saveStateOf(file: FileState | undefined, canWrite: boolean): string {
   if (!file) return '';
   if (file.status !== 'ready') return '';
+  if (file.shared) {
+    if (file.deletedOnDisk) return 'Deleted on disk';
+    return file.readOnly && canWrite ? `${sharedText[file.shared]} · Read-only` : sharedText[file.shared];
+  }
   if (file.saving) return 'Saving…';
   if (file.conflict) return 'Not saved: changed on disk';
   if (file.deletedOnDisk) return file.dirty ? 'Unsaved (deleted on disk)' : 'Deleted on disk';
@@ -42,6 +52,7 @@ export function Breadcrumbs({
           role="status"
           aria-label="Save state"
           data-state={file?.dirty ? 'dirty' : 'clean'}
+          data-shared={file?.shared ?? undefined}
         >
           {saveStateOf(file, canWrite)}
         </span>

@@ -1,8 +1,9 @@
 import { Editor } from '@monaco-editor/react';
-import type { editor } from 'monaco-editor';
+import type { editor, IDisposable } from 'monaco-editor';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { Spinner } from '../../ui/Spinner';
 import type { EditorsController, FileState, Reveal } from './editorsController';
+import { useSharedModels } from './sharedModelsContext';
 import { addSaveAction, monaco } from './monacoSetup';
 
 /** One Monaco editor for every open file: switching tabs swaps its model and restores its view state. */
@@ -28,6 +29,16 @@ export function CodeEditor({
   const editorRef = useRef<editor.IStandaloneCodeEditor | null>(null);
   const viewStates = useRef(new Map<string, editor.ICodeEditorViewState | null>());
   const [ready, setReady] = useState(false);
+  const sharedModels = useSharedModels();
+  const sharing = useRef<IDisposable | null>(null);
+  // The editor goes with this component; its part in the shared documents goes first.
+  useEffect(
+    () => () => {
+      sharing.current?.dispose();
+      sharing.current = null;
+    },
+    [],
+  );
 
   const options = useMemo<editor.IStandaloneEditorConstructionOptions>(
     () => ({
@@ -98,6 +109,9 @@ export function CodeEditor({
           instance.setModel(null);
           if (placeholder && placeholder.uri.scheme !== 'file') placeholder.dispose();
           addSaveAction(instance, () => void controller.saveActive());
+          // Remote cursors, this person's selection for the others, and undo of their own edits only.
+          sharing.current?.dispose();
+          sharing.current = sharedModels?.attachEditor(instance) ?? null;
           editorRef.current = instance;
           setReady(true);
         }}

@@ -6,7 +6,7 @@ import { Breadcrumbs } from './Breadcrumbs';
 import { CodeEditor } from './CodeEditor';
 import { DiffPane } from './DiffPane';
 import { activeTabOf } from './editorsStore';
-import { useEditorsController, useEditorsSnapshot } from './EditorsProvider';
+import { useEditorsController, useEditorsSnapshot } from './EditorsWith';
 import { FileBanner } from './FileBanner';
 import { FileMessage } from './FileMessage';
 import { QuickOpen } from './QuickOpen';
@@ -55,7 +55,7 @@ export function EditorArea({ project }: { project: Project }) {
                 hidden={activeUri === null}
                 theme={theme}
                 fontSize={preferences.editorFontSize}
-                readOnly={!canWrite}
+                readOnly={!canWrite || (activeFile?.readOnly ?? false)}
                 reveal={snapshot.reveal}
                 files={snapshot.files}
               />

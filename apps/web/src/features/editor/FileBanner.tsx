@@ -67,7 +67,7 @@ export function FileBanner({
         kind="deleted"
         actions={[{ label: 'Close Editor', run: () => controller.close(fileTabId(file.path)) }]}
       >
-        {name} was deleted on disk.{canWrite ? ' Save to create it again.' : ''}
+        {name} was deleted on disk.{canWrite && !file.shared ? ' Save to create it again.' : ''}
       </Banner>
     );
   }

@@ -34,6 +34,12 @@ function tabState(file: FileState | undefined): string {
   return 'saved';
 }
 
+const sharedTitle = {
+  synced: ' • Shared, saved by the server',
+  unsynced: ' • Shared, syncing',
+  offline: ' • Shared, offline (changes kept here until reconnected)',
+} as const;
+
 /** The open editors as ARIA tabs: arrows, Home and End move between them, Delete or a middle click closes. */
 export function TabStrip({
   controller,
@@ -120,7 +126,8 @@ function EditorTab({
     event.stopPropagation();
     controller.requestClose(tab.id);
   };
-  const title = `${tab.kind === 'diff' ? tab.title : tab.path}${dirty ? ' • Unsaved' : ''}${deleted ? ' • Deleted' : ''}`;
+  const shared = file?.shared ?? null;
+  const title = `${tab.kind === 'diff' ? tab.title : tab.path}${dirty ? ' • Unsaved' : ''}${deleted ? ' • Deleted' : ''}${shared ? sharedTitle[shared] : ''}`;
   return (
     <div
       data-tab-id={tab.id}
@@ -129,6 +136,7 @@ function EditorTab({
       aria-selected={selected}
       aria-label={label.name}
       data-state={tabState(file)}
+      data-shared={shared ?? undefined}
       data-kind={tab.kind}
       tabIndex={selected ? 0 : -1}
       title={title}

@@ -1,5 +1,6 @@
+import type { CollabFiles } from '../collab';
 import { DiffTabs } from './diffTabs';
-import { DiskSync } from './diskSync';
+import { DiskSync, type ChangeKind } from './diskSync';
 import { EditorTabs, fileTabId, type RevealOptions } from './editorTabs';
 import { EditorsStore, loadingFile, type FileState, type Tab } from './editorsStore';
 import type { FileAccess } from './fileAccess';
@@ -20,12 +21,15 @@ export interface EditorsControllerOptions {
   canWrite?: boolean;
   autosave?: boolean;
   autosaveDelayMs?: number;
+  /** Shared documents for co-editing; without (or when unavailable), files load and save through `files`. */
+  collab?: CollabFiles | null;
 }
 
 /**
  * The open editors of one project: tabs, one text model per open file, saving with `If-Match`, conflicts,
- * autosave and following changes made elsewhere. React reads it through `subscribe`/`getSnapshot`; Monaco
- * stays behind `ModelHost`, so all of this runs in tests without a browser.
+ * autosave and following changes made elsewhere — or, for a file bound to its shared document, none of the
+ * saving: the server writes the document to disk, so such a file is never dirty. React reads it through
+ * `subscribe`/`getSnapshot`; Monaco stays behind `ModelHost`, so all of this runs in tests without a browser.
  */
 export class EditorsController {
   private readonly store: EditorsStore;
@@ -42,7 +46,7 @@ export class EditorsController {
     this.store = new EditorsStore(options.canWrite ?? true);
     this.records = new FileRecords(options.models, (path, record) => this.saver.modelChanged(path, record));
     this.tabs = new EditorTabs(this.store);
-    this.disk = new DiskSync(this.store, this.records, options.files, onError);
+    this.disk = new DiskSync(this.store, this.records, options.files, onError, options.collab ?? null);
     this.saver = new FileSaver(this.store, this.records, {
       files: options.files,
       onError,
@@ -73,6 +77,11 @@ export class EditorsController {
 
   setAutosave(enabled: boolean): void {
     this.saver.setAutosave(enabled);
+  }
+
+  /** Where files opened from now on find their shared documents (null: the files API only). */
+  setCollab(collab: CollabFiles | null): void {
+    this.disk.setCollab(collab);
   }
 
   // ── tabs ───────────────────────────────────────────────────────────────────────────────────────────
@@ -171,8 +180,8 @@ export class EditorsController {
     return this.saver.saveAll();
   }
 
-  fileChanged(path: string): void {
-    this.disk.fileChanged(path);
+  fileChanged(path: string, kind?: ChangeKind): void {
+    this.disk.fileChanged(path, kind);
   }
 
   revalidateAll(): void {
@@ -206,22 +215,32 @@ export class EditorsController {
     const files = new Map(this.store.getSnapshot().files);
     const ids = new Map<string, string>();
     const moved: string[] = [];
+    const reload: string[] = [];
     for (const tab of this.store.getSnapshot().tabs) {
       if (tab.kind !== 'file' || !within(tab.path, from)) continue;
       const target = movedPath(tab.path, from, to);
       const state = files.get(tab.path)!;
       files.delete(tab.path);
-      // Monaco's models are named after their file: the text moves into a model at the new path.
       const record = this.records.move(tab.path, target);
-      const model = record?.model
-        ? this.records.openModel(record, target, record.model.getText(), !state.dirty)
-        : null;
-      files.set(target, { ...state, path: target, uri: model?.uri ?? state.uri, deletedOnDisk: false });
+      if (record && (record.shared || !record.model)) {
+        // A shared document is named after its path, and a load in flight reads the old one: open the file
+        // again at its new path (a shared file has nothing unsaved to carry over).
+        this.records.detach(record);
+        files.set(target, loadingFile(target));
+        reload.push(target);
+      } else {
+        // Monaco's models are named after their file: the text moves into a model at the new path.
+        const model = record?.model
+          ? this.records.openModel(record, target, record.model.getText(), !state.dirty)
+          : null;
+        files.set(target, { ...state, path: target, uri: model?.uri ?? state.uri, deletedOnDisk: false });
+        moved.push(target);
+      }
       ids.set(tab.id, fileTabId(target));
-      moved.push(target);
     }
     this.tabs.move(from, to, ids, files);
     for (const path of moved) void this.disk.revalidate(path);
+    for (const path of reload) void this.disk.load(path);
   }
 
   /** A file or folder was deleted here: clean tabs close, tabs with unsaved text stay and say so. */

@@ -1,3 +1,5 @@
+import type { CollabFileStatus } from '../collab';
+
 export type FileStatus = 'loading' | 'ready' | 'binary' | 'tooLarge' | 'missing' | 'error';
 
 /** What the tab strip and the editor show about one open file. */
@@ -18,6 +20,14 @@ export interface FileState {
   /** Someone else changed the file while it had unsaved changes here. */
   changedOnDisk: boolean;
   deletedOnDisk: boolean;
+  /**
+   * Null for a file edited through the files API; otherwise its model is bound to the file's shared
+   * document, which the server saves: such a file is never dirty, and this says whether every local
+   * change reached the server.
+   */
+  shared: CollabFileStatus | null;
+  /** The server joined this person to the shared document read-only. */
+  readOnly: boolean;
 }
 
 export interface FileTab {
@@ -81,6 +91,8 @@ export function loadingFile(path: string): FileState {
     conflict: false,
     changedOnDisk: false,
     deletedOnDisk: false,
+    shared: null,
+    readOnly: false,
   };
 }
 

@@ -1,3 +1,4 @@
+import type { CollabFile } from '../collab';
 import type { ModelHost, TextModelHandle } from './textModels';
 
 /** What the controller keeps about an open file beyond its `FileState`. */
@@ -14,6 +15,11 @@ export interface FileRecord {
   checkSeq: number;
   saving: Promise<boolean> | null;
   recheckAfter: boolean;
+  /** The shared document the model is bound to; null when the file is saved through the files API. */
+  shared: CollabFile | null;
+  stopSharedListening: () => void;
+  /** When the file last joined its document again after the server closed it (0: never). */
+  rejoinedAt: number;
 }
 
 /**
@@ -51,6 +57,9 @@ export class FileRecords {
         checkSeq: 0,
         saving: null,
         recheckAfter: false,
+        shared: null,
+        stopSharedListening: () => undefined,
+        rejoinedAt: 0,
       };
       this.byPath.set(path, record);
     }
@@ -89,11 +98,26 @@ export class FileRecords {
     return model;
   }
 
+  /** Gives the record a model bound to `file`, its shared document; the record now owns `file`. */
+  openSharedModel(record: FileRecord, path: string, file: CollabFile): TextModelHandle {
+    this.detach(record);
+    const model = this.models.createSharedModel(path, file);
+    record.model = model;
+    record.shared = file;
+    record.savedVersion = null;
+    return model;
+  }
+
   detach(record: FileRecord): void {
     record.stopListening();
     record.stopListening = () => undefined;
+    record.stopSharedListening();
+    record.stopSharedListening = () => undefined;
+    // The binding goes with the model, then the document is left.
     record.model?.dispose();
     record.model = null;
+    record.shared?.dispose();
+    record.shared = null;
   }
 
   /** Makes a clean model match the disk without touching its undo history or cursors beyond the change. */

@@ -27,6 +27,8 @@ export class FileSaver {
 
   /** An edit, or the disk's text applied: the file is dirty unless back at the saved version. */
   modelChanged(path: string, record: FileRecord): void {
+    // A shared file is saved by the server (within 300 ms): it is never dirty here, and never autosaved.
+    if (record.shared) return;
     this.store.updateFile(path, { dirty: record.model?.version() !== record.savedVersion });
     if (!record.applyingExternal) this.scheduleAutosave(path);
   }
@@ -43,6 +45,7 @@ export class FileSaver {
     const record = this.records.get(path);
     if (!record) return;
     clearTimeout(record.autosaveTimer);
+    if (record.shared) return;
     const state = this.store.file(path);
     if (!this.autosave || !this.store.getSnapshot().canWrite || !state?.dirty) return;
     if (needsDecision(state)) return;
@@ -60,6 +63,8 @@ export class FileSaver {
   async save(path: string, options: { overwrite?: boolean; auto?: boolean } = {}): Promise<boolean> {
     const record = this.records.get(path);
     if (!record?.model || !this.store.getSnapshot().canWrite) return false;
+    // Ctrl+S on a shared file only confirms: its document is the content and the server writes it.
+    if (record.shared) return true;
     if (record.saving) {
       await record.saving;
       const again = this.records.pathOf(record);

@@ -1,7 +1,9 @@
 import type { editor } from 'monaco-editor';
+import type { CollabFile } from '../collab';
 import { languageForPath } from './language';
 import { minimalEdits } from './minimalEdits';
 import { monaco } from './monacoSetup';
+import type { MonacoSharedModels } from './sharedModels';
 import type { ModelHost, TextModelHandle } from './textModels';
 
 /** `file:///src/app.ts` — encoded, so `#`, `?` and spaces in names stay part of the path. */
@@ -54,14 +56,33 @@ function handle(model: editor.ITextModel): TextModelHandle {
 
 let snapshots = 0;
 
-/** Models for the editors: one per open file at its `file:///` URI, and throwaway ones for diffs. */
-export function monacoModelHost(): ModelHost {
+function createFileModel(path: string, text: string): editor.ITextModel {
+  const uri = monaco.Uri.file(`/${path}`);
+  // A model left behind for this URI (a closed editor that is still being torn down) would clash.
+  monaco.editor.getModel(uri)?.dispose();
+  return monaco.editor.createModel(text, languageOf(path), uri);
+}
+
+/**
+ * Models for the editors: one per open file at its `file:///` URI (bound to the file's shared document
+ * through `shared` when it has one), and throwaway ones for diffs.
+ */
+export function monacoModelHost(shared: MonacoSharedModels): ModelHost {
   return {
     createFileModel(path, text) {
-      const uri = monaco.Uri.file(`/${path}`);
-      // A model left behind for this URI (a closed editor that is still being torn down) would clash.
-      monaco.editor.getModel(uri)?.dispose();
-      return handle(monaco.editor.createModel(text, languageOf(path), uri));
+      return handle(createFileModel(path, text));
+    },
+    createSharedModel(path: string, file: CollabFile) {
+      const model = createFileModel(path, file.text.toJSON());
+      const unbind = shared.bind(model, file);
+      const modelHandle = handle(model);
+      return {
+        ...modelHandle,
+        dispose() {
+          unbind();
+          modelHandle.dispose();
+        },
+      };
     },
     createSnapshotModel(path, text) {
       const uri = monaco.Uri.from({ scheme: 'vaporform-snapshot', path: `/${++snapshots}/${path}` });

@@ -12,9 +12,16 @@ export interface TextModelHandle {
   dispose(): void;
 }
 
+import type { CollabFile } from '../collab';
+
 export interface ModelHost {
   /** The model of a workspace file, at `file:///<path>` so language services see the project's files. */
   createFileModel(path: string, text: string): TextModelHandle;
   /** A throwaway model for one side of a diff; its language follows `path`. */
   createSnapshotModel(path: string, text: string): TextModelHandle;
+  /**
+   * The model of a workspace file bound to its shared document: it starts with the document's text, and
+   * local and remote edits flow both ways (with cursors) until the handle is disposed.
+   */
+  createSharedModel(path: string, file: CollabFile): TextModelHandle;
 }

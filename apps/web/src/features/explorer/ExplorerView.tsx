@@ -5,6 +5,7 @@ import { Button } from '../../ui/Button';
 import { ConfirmDialog } from '../../ui/ConfirmDialog';
 import { ErrorNotice } from '../../ui/ErrorNotice';
 import { Spinner } from '../../ui/Spinner';
+import { usePresence } from '../collab';
 import { useEditors } from '../editor';
 import { ContextMenu } from './ContextMenu';
 import { useProjectTree } from './explorerApi';
@@ -28,6 +29,7 @@ export function ExplorerView({ project }: { project: Project }) {
 
 function Explorer({ project }: { project: Project }) {
   const editors = useEditors();
+  const presence = usePresence();
   const openFile = (path: string) => editors.openFile(path);
   const canWrite = can(project, 'write');
   const projectTree = useProjectTree(project.id);
@@ -183,6 +185,7 @@ function Explorer({ project }: { project: Project }) {
               focusable={row.entry.path === tree.focusable}
               active={row.entry.path === editors.activePath}
               dirty={editors.dirtyPaths.has(row.entry.path)}
+              viewers={presence.byFile.get(row.entry.path)}
               dropTarget={dnd.isDropTarget(row.entry.path)}
               draggable={canWrite}
               onClick={(event) => {

@@ -1,4 +1,5 @@
 import type { DragEvent, MouseEvent } from 'react';
+import { PresenceDots, type PresenceUser } from '../collab';
 import { Icon } from './icons';
 import type { EntryRow } from './useTreeState';
 
@@ -12,6 +13,7 @@ export function TreeRow({
   focusable,
   active,
   dirty,
+  viewers,
   dropTarget,
   draggable,
   onClick,
@@ -23,6 +25,8 @@ export function TreeRow({
   focusable: boolean;
   active: boolean;
   dirty: boolean;
+  /** Others who have this file open. */
+  viewers?: readonly PresenceUser[];
   dropTarget: boolean;
   draggable: boolean;
   onClick: (event: MouseEvent) => void;
@@ -57,6 +61,7 @@ export function TreeRow({
         name={folder ? (expanded ? 'folderOpen' : 'folder') : entry.type === 'symlink' ? 'link' : 'file'}
       />
       <span className="explorer-name">{entry.name}</span>
+      <PresenceDots users={viewers} />
       {dirty && (
         <span className="explorer-dirty" title="Unsaved changes">
           ●

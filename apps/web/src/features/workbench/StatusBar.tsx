@@ -2,6 +2,7 @@ import type { ContainerPhase, Project } from '@vaporform/contracts';
 import { useContainer } from '../../platform/container';
 import { usePreferences, useUpdatePreferences } from '../../platform/preferences';
 import { Icon } from '../../ui/Icon';
+import { PresenceList } from '../collab';
 import type { useWorkbenchLayout } from './workbenchLayout';
 
 const phaseText: Record<ContainerPhase, string> = {
@@ -50,6 +51,7 @@ export function StatusBar({
         )}
       </button>
       <span className="status-spacer" />
+      <PresenceList />
       <button type="button" className="status-item" onClick={() => views.togglePanel('terminal')}>
         <Icon name="terminal" /> Terminal
       </button>

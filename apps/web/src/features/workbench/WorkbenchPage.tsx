@@ -1,6 +1,7 @@
 import type { Project } from '@vaporform/contracts';
 import { useEffect, useState } from 'react';
 import { Link } from 'wouter';
+import { CollabProvider } from '../collab';
 import { EditorsProvider } from '../editor';
 import { api, apiPath } from '../../platform/api';
 import { ApiError } from '../../platform/ApiError';
@@ -55,9 +56,11 @@ export function WorkbenchPage({ projectId }: { projectId: string }) {
 
 function Loaded({ project }: { project: Project }) {
   return (
-    <EditorsProvider project={project}>
-      <Workbench project={project} />
-    </EditorsProvider>
+    <CollabProvider project={project}>
+      <EditorsProvider project={project}>
+        <Workbench project={project} />
+      </EditorsProvider>
+    </CollabProvider>
   );
 }
 
