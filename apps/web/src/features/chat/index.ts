@@ -1,3 +1,4 @@
 export { ChatPanel } from './ChatPanel';
 export { useAskAgent } from './useAskAgent';
 export { useAgentStatus } from './useChatThread';
+export { AgentActivity } from './AgentActivity';

@@ -2,6 +2,7 @@ import type { ContainerPhase, Project } from '@vaporform/contracts';
 import { useContainer } from '../../platform/container';
 import { usePreferences, useUpdatePreferences } from '../../platform/preferences';
 import { Icon } from '../../ui/Icon';
+import { AgentActivity } from '../chat';
 import { PresenceList } from '../collab';
 import type { useWorkbenchLayout } from './workbenchLayout';
 
@@ -50,6 +51,7 @@ export function StatusBar({
           'Container: …'
         )}
       </button>
+      <AgentActivity projectId={project.id} onOpen={() => views.toggleAside('chat')} />
       <span className="status-spacer" />
       <PresenceList />
       <button type="button" className="status-item" onClick={() => views.togglePanel('terminal')}>
