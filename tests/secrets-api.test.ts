@@ -327,6 +327,39 @@ describe('project and user secrets through the API', () => {
     for (const value of sent) expect(text).not.toContain(value);
   });
 
+  it('takes values up to 32 KiB and refuses longer ones with a 400 that names the limit, not the value', async () => {
+    // `label-<uuid>`: 37 characters besides the label.
+    const longest = secretValue('x'.repeat(32 * 1024 - 37));
+    expect(longest).toHaveLength(32 * 1024);
+    const accepted = await server.request({
+      method: 'PUT',
+      url: url('BIG_CERT'),
+      token: owner.token,
+      body: { value: longest },
+    });
+    expect(accepted.statusCode).toBe(201);
+    expect((await server.secrets.projectEnvironment(projectId)).BIG_CERT).toBe(longest);
+
+    const oversize = `${longest}y`;
+    for (const request of [
+      { url: url('BIG_CERT'), token: owner.token },
+      { url: '/api/auth/secrets/BIG_CERT', token: writer.token },
+    ]) {
+      const response = await server.request({ method: 'PUT', ...request, body: { value: oversize } });
+      expect(response.statusCode, request.url).toBe(400);
+      expect(response.json()).toMatchObject({
+        error: {
+          code: 'validation_failed',
+          message: 'Invalid request: body.value: must be at most 32768 characters',
+        },
+      });
+      expect(response.body).not.toContain('x'.repeat(64));
+    }
+    // The refused write left the stored one alone.
+    expect((await server.secrets.projectEnvironment(projectId)).BIG_CERT).toBe(longest);
+    expect(await server.secrets.userSecret(writer.userId, 'BIG_CERT')).toBeNull();
+  });
+
   it('leaves no value anywhere in the raw database files', async () => {
     const raw = await rawData();
     expect(raw.includes(Buffer.from('DATABASE_URL'))).toBe(true);

@@ -33,6 +33,49 @@ describe('secretMask', () => {
     );
   });
 
+  it('masks each line of a long value’s wrapped base64 (`base64` at 76 columns, `openssl base64` at 64)', () => {
+    const value = `sk-ant-api03-${'Ab9_x'.repeat(19)}-xyzAA`;
+    const mask = secretMask({ ANTHROPIC_API_KEY: value });
+    for (const width of [64, 76]) {
+      // `printenv` and `echo` add a newline, which changes the last line.
+      for (const input of [value, `${value}\n`]) {
+        const lines = Buffer.from(input)
+          .toString('base64')
+          .match(new RegExp(`.{1,${width}}`, 'g'))!;
+        expect(lines.length).toBeGreaterThan(1);
+        const masked = mask(lines.join('\n')).replaceAll('[secret:ANTHROPIC_API_KEY]', '');
+        // What is left is padding and the newline's bits, nothing long enough to carry the value.
+        expect(masked, `${width} ${JSON.stringify(input.slice(-1))}`).not.toMatch(/[A-Za-z0-9+/]{5}/);
+      }
+    }
+  });
+
+  it('masks the hex of a value in lower and upper case (`bytes.hex()`, debug dumps)', () => {
+    const value = 'sk_live/Äpfel+1';
+    const hex = Buffer.from(value, 'utf8').toString('hex');
+    const mask = secretMask({ STRIPE_KEY: value });
+    expect(mask(`lower ${hex}\r\n`)).toBe('lower [secret:STRIPE_KEY]\r\n');
+    expect(mask(`upper 0x${hex.toUpperCase()}`)).toBe('upper 0x[secret:STRIPE_KEY]');
+    // A hex string that is not the value's stays.
+    expect(mask(hex.slice(2))).toBe(hex.slice(2));
+  });
+
+  it('masks the value as each common percent-encoder writes it', () => {
+    const value = "p/w+d (it's)*x=y&z";
+    const mask = secretMask({ DB_PASSWORD: value });
+    const forms = {
+      // Python: urllib.parse.quote(v, safe=''), quote(v) (keeps '/'), quote_plus(v).
+      strict: 'p%2Fw%2Bd%20%28it%27s%29%2Ax%3Dy%26z',
+      path: 'p/w%2Bd%20%28it%27s%29%2Ax%3Dy%26z',
+      form: 'p%2Fw%2Bd+%28it%27s%29%2Ax%3Dy%26z',
+      searchParams: new URLSearchParams({ v: value }).toString().slice(2),
+      uri: encodeURI(value),
+    };
+    for (const [kind, form] of Object.entries(forms)) {
+      expect(mask(`<${form}>`), kind).toBe('<[secret:DB_PASSWORD]>');
+    }
+  });
+
   it('masks each long line of a multi-line value, as logs and terminals split it', () => {
     const key = '-----BEGIN KEY-----\nAAAABBBBCCCCDDDD\nEEEEFFFFGGGGHHHH\n-----END KEY-----';
     const mask = secretMask({ PRIVATE_KEY: key });
