@@ -15,7 +15,7 @@ import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { Browser } from 'playwright-core';
 import { launchChromium } from '../tests/browser/support/chromium.js';
-import { ensureBuilt } from '../tests/browser/support/ensureBuilt.js';
+import { ensureBuilt } from '../tests/support/build.js';
 import { startIde } from '../tests/browser/support/runningIde.js';
 import {
   envNumber,

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { testDatabaseKinds } from '../apps/server/src/testing/testDatabases.js';
 import { startTestServer, type TestServer } from '../apps/server/src/testing/testServer.js';
 import { FakeAnthropicServer, reply, text, toolUse } from './fakes/anthropicMessagesServer.js';
+import { startTurn, waitForTurn } from './support/agentTurns.js';
 
 /** The SDK's own Streamable HTTP server, stateless: one tool that says what it was asked. */
 function docsServer(calls: string[]): http.Server {
@@ -84,30 +85,9 @@ describe('agent turns with MCP tools', () => {
     await new Promise((resolve) => docs?.close(resolve));
   });
 
-  const turnOf = async (turnId: string, token = owner.token) =>
-    (
-      await server.request({ method: 'GET', url: `/api/projects/${projectId}/chat/turns/${turnId}`, token })
-    ).json<Turn>();
-
-  async function until(turnId: string, done: (turn: Turn) => boolean): Promise<Turn> {
-    for (let attempt = 0; attempt < 200; attempt += 1) {
-      const turn = await turnOf(turnId);
-      if (done(turn)) return turn;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-    throw new Error(`turn ${turnId} did not get there`);
-  }
-
-  const ask = async (message: string) => {
-    const started = await server.request({
-      method: 'POST',
-      url: `/api/projects/${projectId}/chat`,
-      token: owner.token,
-      body: { message },
-    });
-    expect(started.statusCode, started.body).toBe(202);
-    return started.json<{ turnId: string }>().turnId;
-  };
+  const until = (turnId: string, done: (turn: Turn) => boolean) =>
+    waitForTurn(server, projectId, turnId, owner.token, done);
+  const ask = async (message: string) => (await startTurn(server, projectId, owner.token, message)).turnId;
 
   const answer = (turnId: string, body: unknown, token = owner.token) =>
     server.request({

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vites
 import { testDatabaseKinds } from '../apps/server/src/testing/testDatabases.js';
 import { startTestServer, type TestServer } from '../apps/server/src/testing/testServer.js';
 import { FakeAnthropicServer, overloaded, reply, text, toolUse } from './fakes/anthropicMessagesServer.js';
+import { startTurn, waitForTurn } from './support/agentTurns.js';
 
 const helloRoute = "app.get('/api/hello', (req, res) => {";
 
@@ -46,31 +47,9 @@ describe('agent turns', () => {
     return created.json<{ id: string }>().id;
   }
 
-  async function ask(projectId: string, message: string, token = owner.token) {
-    const started = await server.request({
-      method: 'POST',
-      url: `/api/projects/${projectId}/chat`,
-      token,
-      body: { message },
-    });
-    expect(started.statusCode, started.body).toBe(202);
-    return started.json<{ turnId: string; threadId: string }>();
-  }
-
-  async function finished(projectId: string, turnId: string): Promise<Turn> {
-    for (let attempt = 0; attempt < 200; attempt += 1) {
-      const turn = (
-        await server.request({
-          method: 'GET',
-          url: `/api/projects/${projectId}/chat/turns/${turnId}`,
-          token: owner.token,
-        })
-      ).json<Turn>();
-      if (turn.status !== 'running') return turn;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-    throw new Error(`turn ${turnId} still running`);
-  }
+  const ask = (projectId: string, message: string, token = owner.token) =>
+    startTurn(server, projectId, token, message);
+  const finished = (projectId: string, turnId: string) => waitForTurn(server, projectId, turnId, owner.token);
 
   const readFile = async (projectId: string, path: string) =>
     server.request({ method: 'GET', url: `/api/projects/${projectId}/files/${path}`, token: owner.token });
@@ -478,29 +457,9 @@ describe('agent limits', () => {
         ]),
         reply([text(`Wrote notes/big${index}.txt`)]),
       ]);
-      const started = await server.request({
-        method: 'POST',
-        url: `/api/projects/${projectId}/chat`,
-        token,
-        body: { message: `Write note ${index}`, ...(threadId ? { threadId } : {}) },
-      });
-      expect(started.statusCode, started.body).toBe(202);
-      const ids = started.json<{ turnId: string; threadId: string }>();
+      const ids = await startTurn(server, projectId, token, `Write note ${index}`, threadId);
       threadId = ids.threadId;
-      for (let attempt = 0; attempt < 100; attempt += 1) {
-        const turn = (
-          await server.request({
-            method: 'GET',
-            url: `/api/projects/${projectId}/chat/turns/${ids.turnId}`,
-            token,
-          })
-        ).json<Turn>();
-        if (turn.status !== 'running') {
-          expect(turn.status).toBe('done');
-          break;
-        }
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
+      expect((await waitForTurn(server, projectId, ids.turnId, token)).status).toBe('done');
     }
     const requests = fake.requests.slice(from);
     expect(requests).toHaveLength(8);
@@ -537,25 +496,11 @@ describe('agent limits', () => {
         usage: { input_tokens: 1_000_000 },
       }),
     ]);
-    const started = await server.request({
-      method: 'POST',
-      url: `/api/projects/${projectId}/chat`,
-      token,
-      body: { message: 'Do something big' },
-    });
-    expect(started.statusCode, started.body).toBe(202);
-    const { turnId } = started.json<{ turnId: string }>();
-    let turn: Turn | undefined;
-    for (let attempt = 0; attempt < 100; attempt += 1) {
-      turn = (
-        await server.request({ method: 'GET', url: `/api/projects/${projectId}/chat/turns/${turnId}`, token })
-      ).json<Turn>();
-      if (turn.status !== 'running') break;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+    const { turnId } = await startTurn(server, projectId, token, 'Do something big');
+    const turn = await waitForTurn(server, projectId, turnId, token);
     expect(turn).toMatchObject({ status: 'failed', error: expect.stringMatching(/budget/) });
-    expect(turn!.usage.costUsd).toBeGreaterThanOrEqual(1);
-    expect(turn!.toolCalls).toEqual([]);
+    expect(turn.usage.costUsd).toBeGreaterThanOrEqual(1);
+    expect(turn.toolCalls).toEqual([]);
 
     const refused = await server.request({
       method: 'POST',

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDatabaseKinds } from '../apps/server/src/testing/testDatabases.js';
 import { startTestServer, type TestServer } from '../apps/server/src/testing/testServer.js';
 import { FakeAnthropicServer, reply, text } from './fakes/anthropicMessagesServer.js';
+import { startTurn, waitForTurn } from './support/agentTurns.js';
 
 /**
  * A person's own model key, stored as their user secret, pays for their turns: the fake API accepts only
@@ -38,22 +39,8 @@ describe('agent turns on a user’s own key', () => {
     });
     const projectId = created.json<{ id: string }>().id;
     fake.script([reply([text('Hello from your own account.')])]);
-    const started = await server.request({
-      method: 'POST',
-      url: `/api/projects/${projectId}/chat`,
-      token,
-      body: { message: 'Say hello' },
-    });
-    expect(started.statusCode, started.body).toBe(202);
-    const { turnId } = started.json<{ turnId: string }>();
-    for (let attempt = 0; attempt < 200; attempt += 1) {
-      const turn = (
-        await server.request({ method: 'GET', url: `/api/projects/${projectId}/chat/turns/${turnId}`, token })
-      ).json<Turn>();
-      if (turn.status !== 'running') return turn;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-    throw new Error('turn still running');
+    const { turnId } = await startTurn(server, projectId, token, 'Say hello');
+    return waitForTurn(server, projectId, turnId, token);
   }
 
   const status = async (token: string) =>

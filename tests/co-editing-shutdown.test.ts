@@ -1,54 +1,28 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { collabDocumentName } from '@vaporform/contracts';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { CollabClient, waitFor } from '../apps/server/src/testing/collabClient.js';
-import { repoRoot } from '../apps/server/src/testing/testPaths.js';
+import { ensureServerBuilt } from './support/build.js';
+import { freePort, spawnBuiltServer, type ServerProcess } from './support/serverProcess.js';
+
+// The server's save timing (see services/collab/README.md): a change waits at most this long for its write.
+const maxSaveDelayMs = 300;
 
 /**
  * What survives the server process going away with edits in flight: the built server (what `npm start`
  * runs) in a process of its own, real providers editing, then SIGTERM or SIGKILL and a restart.
  */
-const mainJs = path.join(repoRoot, 'apps/server/dist/main.js');
-// The server's save timing (see services/collab/README.md): a change waits at most this long for its write.
-const maxSaveDelayMs = 300;
-
-interface Running {
-  child: ChildProcess;
-  exited: Promise<void>;
-  output: () => string;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() =>
-        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
-      );
-    });
-  });
-}
-
 describe('co-editing across a server stop', () => {
   let dataDir: string;
   let port: number;
   let origin: string;
-  let running: Running | null = null;
+  let running: ServerProcess | null = null;
   const clients: CollabClient[] = [];
 
   beforeAll(async () => {
-    const build = spawnSync(
-      process.execPath,
-      [path.join(repoRoot, 'scripts/build.mjs'), '--if-stale', '--server-only'],
-      { encoding: 'utf8' },
-    );
-    if (build.status !== 0) throw new Error(`build failed: ${build.stderr}`);
+    await ensureServerBuilt();
     dataDir = await mkdtemp(path.join(os.tmpdir(), 'vaporform-coedit-'));
     port = await freePort();
     origin = `http://localhost:${port}`;
@@ -65,37 +39,14 @@ describe('co-editing across a server stop', () => {
 
   afterAll(async () => rm(dataDir, { recursive: true, force: true }));
 
-  async function start(): Promise<Running> {
-    let output = '';
-    const child = spawn(process.execPath, [mainJs], {
-      cwd: repoRoot,
-      env: {
-        ...process.env,
-        PORT: String(port),
-        HOST: '127.0.0.1',
-        VAPORFORM_DATA_DIR: dataDir,
-        VAPORFORM_PUBLIC_URL: origin,
-        VAPORFORM_AUTOSTART: 'false',
-        LOG_LEVEL: 'warn',
-        NODE_ENV: 'production',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
+  /** The built server on the same port and data directory each time: a second start is a restart. */
+  async function start(): Promise<ServerProcess> {
+    running = await spawnBuiltServer({
+      port,
+      dataDir,
+      publicUrl: origin,
+      env: { VAPORFORM_AUTOSTART: 'false', LOG_LEVEL: 'warn' },
     });
-    child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-    const deadline = Date.now() + 60_000;
-    for (;;) {
-      if (child.exitCode !== null) throw new Error(`the server exited with ${child.exitCode}:\n${output}`);
-      const healthy = await fetch(`http://127.0.0.1:${port}/api/health`).then(
-        (response) => response.ok,
-        () => false,
-      );
-      if (healthy) break;
-      if (Date.now() > deadline) throw new Error(`the server did not start:\n${output}`);
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    running = { child, exited, output: () => output };
     return running;
   }
 
@@ -200,8 +151,9 @@ describe('co-editing across a server stop', () => {
     server.child.kill('SIGKILL');
     await server.exited;
     const survived = await readFile(onDisk, 'utf8');
-    // Written whole or not at all (atomic writes), and never older than the last save.
-    expect([older, newer]).toContain(survived);
+    // Written whole or not at all (atomic writes), never older than the last save: the acknowledged
+    // edits, or a save of some of the newer ones (typing on a slow machine outlasts the 100 ms quiet period).
+    expect(survived.startsWith(older) && newer.startsWith(survived)).toBe(true);
 
     // The editor still holds its copy and reconnects to the restarted server by itself: that copy was
     // made from a load that no longer exists, so it is refused rather than merged into the file twice.

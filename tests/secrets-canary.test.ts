@@ -3,17 +3,17 @@ import type { ContainerInfo, Turn } from '@vaporform/contracts';
 import { sql } from 'kysely';
 import { pino } from 'pino';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { WebSocket } from 'ws';
 import { loggerOptions } from '../apps/server/src/platform/logger/loggerOptions.js';
-import { DockerRuntime, stackImageTag } from '../apps/server/src/services/containers/index.js';
+import { stackImageTag } from '../apps/server/src/services/containers/index.js';
 import {
   describeWithDocker,
   runtimeImagesUnavailableReason,
 } from '../apps/server/src/testing/dockerAvailability.js';
-import { testDatabaseKinds } from '../apps/server/src/testing/testDatabases.js';
-import { TestSocketClient } from '../apps/server/src/testing/testSocketClient.js';
-import { startTestServer, type TestServer } from '../apps/server/src/testing/testServer.js';
-import { FakeAnthropicServer, reply, text, toolUse } from './fakes/anthropicMessagesServer.js';
+import type { TestServer } from '../apps/server/src/testing/testServer.js';
+import { reply, text, toolUse, type FakeAnthropicServer } from './fakes/anthropicMessagesServer.js';
+import { pollTurn } from './support/agentTurns.js';
+import { startContainerProject, type ContainerProject } from './support/containerProject.js';
+import { TerminalClient } from './support/terminalClient.js';
 
 const unavailable = await runtimeImagesUnavailableReason([stackImageTag('python')]);
 
@@ -63,26 +63,6 @@ function hitsIn(where: string, haystack: string): string[] {
   });
 }
 
-class TerminalClient extends TestSocketClient {
-  output = '';
-  ready = false;
-
-  constructor(socket: WebSocket) {
-    super(socket);
-    socket.on('message', (data: Buffer, isBinary: boolean) => {
-      if (isBinary) this.output += data.toString('utf8');
-      else if ((JSON.parse(data.toString('utf8')) as { type: string }).type === 'ready') this.ready = true;
-    });
-  }
-
-  async until(done: () => boolean, what: string): Promise<void> {
-    for (let waited = 0; !done(); waited += 50) {
-      if (waited > 15_000) throw new Error(`no ${what}: ${JSON.stringify(this.output.slice(-400))}`);
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  }
-}
-
 /** Prints the canary in every form at start-up, as an app that logs its configuration would. */
 const appPrelude = `import base64 as _b64, os as _os, urllib.parse as _url
 _c = _os.environ.get("CANARY", "")
@@ -108,6 +88,7 @@ const encodingsCommand =
  * the only place it may appear (the user's own shell, by design).
  */
 describeWithDocker(unavailable, 'a canary secret', () => {
+  let project: ContainerProject | undefined;
   let server: TestServer;
   let fake: FakeAnthropicServer;
   let base: string;
@@ -137,46 +118,21 @@ describeWithDocker(unavailable, 'a canary secret', () => {
     responses.push(`${response.statusCode} ${JSON.stringify(response.headers)} ${response.body}`);
     expect(response.statusCode, response.body).toBeLessThan(300);
   };
-  const connectTerminal = () =>
-    new TerminalClient(
-      new WebSocket(`${base.replace('http://', 'ws://')}/api/projects/${projectId}/terminals/canary`, {
-        headers: { authorization: `Bearer ${owner.token}`, origin: base },
-      }),
-    );
+  const connectTerminal = () => TerminalClient.connect(base, projectId, 'canary', owner.token);
 
   beforeAll(async () => {
-    fake = await FakeAnthropicServer.start();
-    server = await startTestServer(await testDatabaseKinds()[0]!.open(), {
-      env: {
-        VAPORFORM_AUTOSTART: 'false',
-        VAPORFORM_IDLE_MINUTES: '0',
-        ANTHROPIC_BASE_URL: fake.url,
-        ANTHROPIC_API_KEY: 'sk-test-key',
-      },
+    project = await startContainerProject({
+      ownerEmail: 'canary@example.com',
+      projectName: 'Canary',
       overrides: {
         // The production logger's options (redaction included) at its most talkative level.
         logger: pino(loggerOptions('trace'), { write: (line: string) => void logLines.push(line) }),
-        containerRuntime: { runtime: new DockerRuntime(), kind: 'docker' },
-        terminals: { graceMs: 5_000, sweepMs: 500 },
       },
     });
-    base = await server.app.listen({ port: 0, host: '127.0.0.1' });
-    owner = await server.userWithToken('canary@example.com');
-    const created = await server.request({
-      method: 'POST',
-      url: '/api/projects',
-      token: owner.token,
-      body: { name: 'Canary', templateId: 'python-flask' },
-    });
-    projectId = created.json<{ id: string }>().id;
+    ({ server, fake, base, owner, projectId } = project);
   }, 60_000);
 
-  afterAll(async () => {
-    if (projectId)
-      await server.request({ method: 'DELETE', url: `/api/projects/${projectId}`, token: owner.token });
-    await server?.close();
-    await fake?.close();
-  }, 60_000);
+  afterAll(async () => project?.close(), 60_000);
 
   it('is found in no log, replay, model request, API response, audit entry or database row', async () => {
     expect((await api('PUT', '/secrets/CANARY', { value: canary })).statusCode).toBe(201);
@@ -250,13 +206,14 @@ describeWithDocker(unavailable, 'a canary secret', () => {
     const chat = await api('POST', '/chat', { message: 'What is in CANARY?' });
     expect(chat.statusCode, chat.body).toBe(202);
     const { turnId } = chat.json<{ turnId: string }>();
-    let turn: Turn | undefined;
-    for (let attempt = 0; attempt < 400 && turn?.status !== 'done'; attempt++) {
-      await new Promise((resolve) => setTimeout(resolve, 50));
-      turn = (await api('GET', `/chat/turns/${turnId}`)).json<Turn>();
-      if (turn.status === 'failed') throw new Error(turn.error ?? 'turn failed');
-    }
-    const outputs = turn!.toolCalls.map((call) => call.output ?? '');
+    // Through `api`, so that the turn's answers are searched too; the tools run real commands, hence 20 s.
+    const turn = await pollTurn(
+      async () => (await api('GET', `/chat/turns/${turnId}`)).json<Turn>(),
+      undefined,
+      20_000,
+    );
+    expect(turn.status, turn.error ?? '').toBe('done');
+    const outputs = turn.toolCalls.map((call) => call.output ?? '');
     expect(outputs[0]).toContain('[secret:CANARY]');
     expect(outputs[1]).toContain('hex [secret:CANARY] [secret:CANARY]');
     expect(outputs[1]).toContain('[secret:LONG_CANARY]\n[secret:LONG_CANARY]');

@@ -11,13 +11,8 @@ import {
   runtimeImagesUnavailableReason,
 } from '../apps/server/src/testing/dockerAvailability.js';
 import { adminUrl, databaseUrl, testRunPrefix } from '../apps/server/src/testing/testPaths.js';
-import {
-  apiClient,
-  ensureServerBuilt,
-  signUpWithToken,
-  startBuiltServer,
-  type BuiltServer,
-} from './support/builtServer.js';
+import { ensureServerBuilt } from './support/build.js';
+import { apiClient, signUpWithToken, startBuiltServer, type BuiltServer } from './support/builtServer.js';
 
 const unavailable = await runtimeImagesUnavailableReason([stackImageTag('python')]);
 

@@ -15,14 +15,9 @@ import { DockerRuntime, stackImageTag } from '../apps/server/src/services/contai
 import { SecretsService, SecretStore } from '../apps/server/src/services/secrets/index.js';
 import { runtimeImagesUnavailableReason } from '../apps/server/src/testing/dockerAvailability.js';
 import { FakeAnthropicServer, reply, text } from './fakes/anthropicMessagesServer.js';
-import {
-  apiClient,
-  ensureServerBuilt,
-  repoRoot,
-  signUpWithToken,
-  startBuiltServer,
-  type BuiltServer,
-} from './support/builtServer.js';
+import { pollTurn } from './support/agentTurns.js';
+import { ensureServerBuilt, repoRoot } from './support/build.js';
+import { apiClient, signUpWithToken, startBuiltServer, type BuiltServer } from './support/builtServer.js';
 
 const dockerUnavailable = await runtimeImagesUnavailableReason([stackImageTag('python')]);
 
@@ -202,11 +197,10 @@ describe('the secret key rotation drill, on the built server', () => {
     const chat = await api('POST', `/api/projects/${projectId}/chat`, { message: 'Still there?' });
     expect(chat.status, chat.text).toBe(202);
     const { turnId } = JSON.parse(chat.text) as { turnId: string };
-    let turn: Turn | undefined;
-    for (let attempt = 0; attempt < 200 && (turn === undefined || turn.status === 'running'); attempt++) {
-      await new Promise((resolve) => setTimeout(resolve, 50));
-      turn = JSON.parse((await api('GET', `/api/projects/${projectId}/chat/turns/${turnId}`)).text) as Turn;
-    }
+    const turn = await pollTurn(
+      async () =>
+        JSON.parse((await api('GET', `/api/projects/${projectId}/chat/turns/${turnId}`)).text) as Turn,
+    );
     expect(turn).toMatchObject({ status: 'done', text: 'Rotated.' });
     await stop();
 

@@ -1,38 +1,18 @@
 import { randomUUID } from 'node:crypto';
-import type { ContainerInfo, Turn, VaporformEvents } from '@vaporform/contracts';
+import type { ContainerInfo, VaporformEvents } from '@vaporform/contracts';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { WebSocket } from 'ws';
 import { DockerRuntime, stackImageTag } from '../apps/server/src/services/containers/index.js';
 import {
   describeWithDocker,
   runtimeImagesUnavailableReason,
 } from '../apps/server/src/testing/dockerAvailability.js';
-import { testDatabaseKinds } from '../apps/server/src/testing/testDatabases.js';
-import { TestSocketClient } from '../apps/server/src/testing/testSocketClient.js';
-import { startTestServer, type TestServer } from '../apps/server/src/testing/testServer.js';
-import { FakeAnthropicServer, reply, text, toolUse } from './fakes/anthropicMessagesServer.js';
+import type { TestServer } from '../apps/server/src/testing/testServer.js';
+import { reply, text, toolUse, type FakeAnthropicServer } from './fakes/anthropicMessagesServer.js';
+import { startTurn, waitForTurn } from './support/agentTurns.js';
+import { startContainerProject, type ContainerProject } from './support/containerProject.js';
+import { TerminalClient } from './support/terminalClient.js';
 
 const unavailable = await runtimeImagesUnavailableReason([stackImageTag('python')]);
-
-class TerminalClient extends TestSocketClient {
-  output = '';
-  ready = false;
-
-  constructor(socket: WebSocket) {
-    super(socket);
-    socket.on('message', (data: Buffer, isBinary: boolean) => {
-      if (isBinary) this.output += data.toString('utf8');
-      else if ((JSON.parse(data.toString('utf8')) as { type: string }).type === 'ready') this.ready = true;
-    });
-  }
-
-  async until(done: () => boolean, what: string): Promise<void> {
-    for (let waited = 0; !done(); waited += 50) {
-      if (waited > 15_000) throw new Error(`no ${what}: ${JSON.stringify(this.output.slice(-400))}`);
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  }
-}
 
 /**
  * Project secrets in a real container: injected as environment variables on create (under the platform's own),
@@ -40,6 +20,7 @@ class TerminalClient extends TestSocketClient {
  * agent tools (through the real model SDK against the fake), the container log API and the terminal replay.
  */
 describeWithDocker(unavailable, 'project secrets in the running container', () => {
+  let project: ContainerProject | undefined;
   let server: TestServer;
   let fake: FakeAnthropicServer;
   let raw: DockerRuntime;
@@ -67,30 +48,13 @@ describeWithDocker(unavailable, 'project secrets in the running container', () =
   }
 
   beforeAll(async () => {
-    fake = await FakeAnthropicServer.start();
     raw = new DockerRuntime();
-    server = await startTestServer(await testDatabaseKinds()[0]!.open(), {
-      env: {
-        VAPORFORM_AUTOSTART: 'false',
-        VAPORFORM_IDLE_MINUTES: '0',
-        ANTHROPIC_BASE_URL: fake.url,
-        ANTHROPIC_API_KEY: 'sk-test-key',
-      },
-      overrides: {
-        containerRuntime: { runtime: new DockerRuntime(), kind: 'docker' },
-        terminals: { graceMs: 5_000, sweepMs: 500 },
-      },
+    project = await startContainerProject({
+      ownerEmail: 'secrets-runtime@example.com',
+      projectName: 'Secret runtime',
     });
+    ({ server, fake, base, owner, projectId } = project);
     server.events.subscribe('container.status', (event) => void statusEvents.push(event));
-    base = await server.app.listen({ port: 0, host: '127.0.0.1' });
-    owner = await server.userWithToken('secrets-runtime@example.com');
-    const created = await server.request({
-      method: 'POST',
-      url: '/api/projects',
-      token: owner.token,
-      body: { name: 'Secret runtime', templateId: 'python-flask' },
-    });
-    projectId = created.json<{ id: string }>().id;
     expect((await setSecret('API_TOKEN', token)).statusCode).toBe(201);
     // Names the platform sets itself: they stay the platform's.
     await setSecret('PORT', '1234');
@@ -100,11 +64,8 @@ describeWithDocker(unavailable, 'project secrets in the running container', () =
   }, 180_000);
 
   afterAll(async () => {
-    if (projectId)
-      await server.request({ method: 'DELETE', url: `/api/projects/${projectId}`, token: owner.token });
-    await server?.close();
+    await project?.close();
     await raw?.dispose();
-    await fake?.close();
   }, 60_000);
 
   it('injects the secrets as environment variables, under the platform’s own, and in no label', async () => {
@@ -136,16 +97,11 @@ describeWithDocker(unavailable, 'project secrets in the running container', () =
       ]),
       reply([text('Done.')]),
     ]);
-    const started = await api('POST', '/chat', { message: 'Show me the token' });
-    expect(started.statusCode, started.body).toBe(202);
-    const { turnId } = started.json<{ turnId: string }>();
-    let turn: Turn | undefined;
-    for (let attempt = 0; attempt < 400 && turn?.status !== 'done'; attempt++) {
-      await new Promise((resolve) => setTimeout(resolve, 50));
-      turn = (await api('GET', `/chat/turns/${turnId}`)).json<Turn>();
-      if (turn.status === 'failed') throw new Error(turn.error ?? 'turn failed');
-    }
-    const outputs = Object.fromEntries(turn!.toolCalls.map((call) => [call.name, call.output ?? '']));
+    const { turnId } = await startTurn(server, projectId, owner.token, 'Show me the token');
+    // The tools run real commands in the container: more time than the default.
+    const turn = await waitForTurn(server, projectId, turnId, owner.token, undefined, 20_000);
+    expect(turn.status, turn.error ?? '').toBe('done');
+    const outputs = Object.fromEntries(turn.toolCalls.map((call) => [call.name, call.output ?? '']));
     expect(outputs.run_command).toContain('env=[secret:API_TOKEN]');
     expect(outputs.run_command).toContain('token=[secret:API_TOKEN]');
     expect(outputs.read_file).toContain('token=[secret:API_TOKEN]');
@@ -182,12 +138,7 @@ describeWithDocker(unavailable, 'project secrets in the running container', () =
   });
 
   it('replays a terminal’s scrollback masked after a reconnect (the live stream stays the user’s own)', async () => {
-    const connect = () =>
-      new TerminalClient(
-        new WebSocket(`${base.replace('http://', 'ws://')}/api/projects/${projectId}/terminals/masked`, {
-          headers: { authorization: `Bearer ${owner.token}`, origin: base },
-        }),
-      );
+    const connect = () => TerminalClient.connect(base, projectId, 'masked', owner.token);
     const first = connect();
     await first.opened;
     first.socket.send(Buffer.from('echo "v=$API_TOKEN"\n'), { binary: true });

@@ -9,7 +9,7 @@ import {
 } from '../../apps/server/src/testing/dockerAvailability.js';
 import { FakeAnthropicServer, reply, text, toolUse } from '../fakes/anthropicMessagesServer.js';
 import { chromiumUnavailableReason, launchChromium } from './support/chromium.js';
-import { ensureBuilt } from './support/ensureBuilt.js';
+import { ensureBuilt } from '../support/build.js';
 import { previewHeading } from './support/previewHeading.js';
 import { startIde, type RunningIde } from './support/runningIde.js';
 

@@ -2,7 +2,7 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { chromiumUnavailableReason, launchChromium } from './support/chromium.js';
-import { ensureBuilt } from './support/ensureBuilt.js';
+import { ensureBuilt } from '../support/build.js';
 import { startIde, type RunningIde } from './support/runningIde.js';
 
 const unavailable = chromiumUnavailableReason();

@@ -1,49 +1,4 @@
-import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, rmSync, statSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { fileURLToPath } from 'node:url';
-
-export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
-/** The browser suites' lock: two builds writing apps/server/dist at once would leave a torn bundle. */
-const lockDir = `${repoRoot}/apps/web/.build-lock`;
-
-/** `node scripts/build.mjs --if-stale --server-only`, as `npm run secrets:rotate` runs it (no web app). */
-export async function ensureServerBuilt(): Promise<void> {
-  const deadline = Date.now() + 5 * 60_000;
-  for (;;) {
-    try {
-      mkdirSync(lockDir);
-      break;
-    } catch {
-      const lock = statSync(lockDir, { throwIfNoEntry: false });
-      if (lock && Date.now() - lock.mtimeMs > 4 * 60_000) rmSync(lockDir, { recursive: true, force: true });
-      if (Date.now() > deadline) throw new Error('waited 5 minutes for another build');
-      await new Promise((resolve) => setTimeout(resolve, 500));
-    }
-  }
-  try {
-    const result = spawnSync(process.execPath, ['scripts/build.mjs', '--if-stale', '--server-only'], {
-      cwd: repoRoot,
-      encoding: 'utf8',
-    });
-    if (result.status !== 0) throw new Error(`the build failed:\n${result.stdout}\n${result.stderr}`);
-  } finally {
-    rmSync(lockDir, { recursive: true, force: true });
-  }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() =>
-        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
-      );
-    });
-  });
-}
+import { freePort, spawnBuiltServer } from './serverProcess.js';
 
 export interface BuiltServer {
   /** `http://127.0.0.1:<port>` */
@@ -55,60 +10,19 @@ export interface BuiltServer {
 }
 
 /**
- * `apps/server/dist/main.js` (what `npm start` runs) in a process of its own on the given data directory,
- * which outlives it: a second start on the same directory is a restart. The environment is the test
- * process's plus `env`, as a server inherits its operator's shell.
+ * The built server on the given data directory, which outlives it: a second start on the same directory is
+ * a restart. Nothing starts by itself or idles out, and it logs at info, which tests read.
  */
 export async function startBuiltServer(dataDir: string, env: Record<string, string>): Promise<BuiltServer> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  let output = '';
-  const child = spawn(process.execPath, [`${repoRoot}/apps/server/dist/main.js`], {
-    cwd: repoRoot,
-    env: {
-      ...process.env,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      VAPORFORM_DATA_DIR: dataDir,
-      VAPORFORM_PUBLIC_URL: url,
-      VAPORFORM_AUTOSTART: 'false',
-      VAPORFORM_IDLE_MINUTES: '0',
-      LOG_LEVEL: 'info',
-      NODE_ENV: 'production',
-      ...env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
+  const server = await spawnBuiltServer({
+    port,
+    dataDir,
+    publicUrl: url,
+    env: { VAPORFORM_AUTOSTART: 'false', VAPORFORM_IDLE_MINUTES: '0', LOG_LEVEL: 'info', ...env },
   });
-  const collect = (chunk: Buffer) => {
-    output += chunk.toString();
-  };
-  child.stdout.on('data', collect);
-  child.stderr.on('data', collect);
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const stop = async () => {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-    await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 15_000))]);
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGKILL');
-      await exited;
-    }
-  };
-
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`the server exited with ${child.exitCode}:\n${output}`);
-    try {
-      if ((await fetch(`${url}/api/health`)).ok) break;
-    } catch {
-      // Not listening yet.
-    }
-    if (Date.now() > deadline) {
-      await stop();
-      throw new Error(`the server did not answer within 60 s:\n${output}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  return { url, output: () => output, stop };
+  return { url, output: server.output, stop: server.stop };
 }
 
 /** A JSON API client for one server with one bearer token. */

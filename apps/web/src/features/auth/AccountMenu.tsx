@@ -2,7 +2,7 @@ import { useEffect, useId, useRef, useState, type KeyboardEvent } from 'react';
 import { useLocation } from 'wouter';
 import { usePreferences, useUpdatePreferences } from '../../platform/preferences';
 import { useMe, useSignOut } from '../../platform/session';
-import { initialsOf } from './initials';
+import { initialsOf } from '../../ui/initials';
 import './auth.css';
 
 /**

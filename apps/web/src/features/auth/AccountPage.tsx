@@ -5,7 +5,7 @@ import { Page } from '../../ui/Page';
 import { AccountMenu } from './AccountMenu';
 import { AdminSection } from './AdminSection';
 import { formatDate } from './format';
-import { initialsOf } from './initials';
+import { initialsOf } from '../../ui/initials';
 import { PasswordSection } from './PasswordSection';
 import { SessionsSection } from './SessionsSection';
 import { TokensSection } from './TokensSection';

@@ -3,7 +3,6 @@ import { ApiError } from '../../platform/ApiError';
 import { inviteLink } from './AdminSection';
 import { signupRestriction } from './AuthPages';
 import { describeUserAgent } from './format';
-import { initialsOf } from './initials';
 import { orderSessions } from './SessionsSection';
 
 describe('signupRestriction', () => {
@@ -20,18 +19,6 @@ describe('signupRestriction', () => {
     ).toBe('invite');
     expect(signupRestriction(new ApiError('conflict', 'exists', 409))).toBeNull();
     expect(signupRestriction(null)).toBeNull();
-  });
-});
-
-describe('initialsOf', () => {
-  it.each([
-    ['Ada Lovelace', 'AL'],
-    ['ada', 'A'],
-    ['  grace  brewster murray hopper ', 'GH'],
-    ['', '?'],
-    ['élodie durand', 'ÉD'],
-  ])('%j → %s', (name, initials) => {
-    expect(initialsOf(name)).toBe(initials);
   });
 });
 

@@ -1,4 +1,5 @@
-import { initialsOf, type PresenceUser } from './presenceModel';
+import { initialsOf } from '../../ui/initials';
+import type { PresenceUser } from './presenceModel';
 
 const maxDots = 3;
 

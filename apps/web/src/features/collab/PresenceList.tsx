@@ -1,5 +1,6 @@
 import { usePresence } from './CollabProvider';
-import { initialsOf, type PresenceUser } from './presenceModel';
+import { initialsOf } from '../../ui/initials';
+import type { PresenceUser } from './presenceModel';
 
 const maxAvatars = 5;
 

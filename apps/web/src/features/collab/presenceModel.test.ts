@@ -1,6 +1,6 @@
 import { collabColor } from '@vaporform/contracts';
 import { describe, expect, it } from 'vitest';
-import { initialsOf, presenceOf, safeColor } from './presenceModel';
+import { presenceOf, safeColor } from './presenceModel';
 
 const me = '00000000-0000-4000-8000-000000000001';
 const ada = '00000000-0000-4000-8000-00000000000a';
@@ -47,15 +47,9 @@ describe('presenceOf', () => {
   });
 });
 
-describe('safeColor and initialsOf', () => {
+describe('safeColor', () => {
   it('keeps #rrggbb and replaces anything else with the id colour', () => {
     expect(safeColor('#A1B2C3', ada)).toBe('#a1b2c3');
     expect(safeColor('url(x)', ada)).toBe(collabColor(ada));
-  });
-
-  it('takes up to two initials', () => {
-    expect(initialsOf('Ada Lovelace')).toBe('AL');
-    expect(initialsOf('bob')).toBe('B');
-    expect(initialsOf('  ')).toBe('?');
   });
 });

@@ -2,33 +2,16 @@
 import { act, cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { CommandRegistry, CommandsContext } from '../../platform/commands';
+import { FakeSocket } from '../../testing/FakeSocket';
 import { TerminalView } from './TerminalView';
 
-/** The terminal socket's server end, as far as the view sees it. */
-class ShellSocket {
-  static last: ShellSocket | undefined;
+/** The terminal socket's server end, as far as the view sees it: output in binary frames, then `ready`. */
+class ShellSocket extends FakeSocket {
   binaryType = 'blob';
-  readyState = 0;
-  private listeners = new Map<string, ((event: unknown) => void)[]>();
 
-  constructor(readonly url: string) {
-    ShellSocket.last = this;
-    setTimeout(() => {
-      this.readyState = 1;
-      this.emit('open', {});
-    }, 0);
-  }
-
-  addEventListener(type: string, listener: (event: unknown) => void) {
-    this.listeners.set(type, [...(this.listeners.get(type) ?? []), listener]);
-  }
-
-  send() {}
-  close() {}
-
-  emit(type: string, event: unknown) {
-    for (const listener of this.listeners.get(type) ?? []) listener(event);
-  }
+  // Keystrokes go out in binary frames, which FakeSocket's record of JSON messages cannot hold; no test
+  // here reads them.
+  override send() {}
 
   /** Terminal output, as the server's binary frames. */
   print(text: string) {
@@ -36,7 +19,7 @@ class ShellSocket {
   }
 
   ready() {
-    this.emit('message', { data: JSON.stringify({ type: 'ready', id: 't1', replayedBytes: 0 }) });
+    this.push({ type: 'ready', id: 't1', replayedBytes: 0 });
   }
 }
 
@@ -65,8 +48,8 @@ async function openTerminal(onAskAgent?: (message: string) => void): Promise<She
       />
     </CommandsContext.Provider>,
   );
-  await waitFor(() => expect(ShellSocket.last?.readyState).toBe(1));
-  return ShellSocket.last!;
+  await waitFor(() => expect(FakeSocket.last?.readyState).toBe(1));
+  return FakeSocket.last as ShellSocket;
 }
 
 /** Lets xterm parse what it was given (it does so asynchronously). */
@@ -75,7 +58,7 @@ async function settle(): Promise<void> {
 }
 
 beforeEach(() => {
-  ShellSocket.last = undefined;
+  FakeSocket.last = undefined;
   vi.stubGlobal('WebSocket', ShellSocket);
 });
 afterEach(() => {
