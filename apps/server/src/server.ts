@@ -15,6 +15,7 @@ import { EnvelopeCipher } from './platform/crypto/EnvelopeCipher.js';
 import { loadKeyring } from './platform/crypto/loadKeyring.js';
 import { DisposableStore, toDisposable } from './platform/lifecycle/DisposableStore.js';
 import { loggerOptions } from './platform/logger/loggerOptions.js';
+import { subscribeProjectLifecycle } from './projectLifecycle.js';
 import {
   AuthService,
   AuthStore,
@@ -27,18 +28,7 @@ import {
   UserDirectory,
 } from './services/auth/index.js';
 import type { Argon2Parameters, LoginLimiterOptions } from './services/auth/index.js';
-import {
-  agentTools,
-  AgentService,
-  AgentStore,
-  createProvider,
-  registerAgentRoutes,
-  McpHub,
-  runTool,
-  UserProviders,
-  ToolApprovals,
-  toolSpecs,
-} from './services/agent/index.js';
+import { createAgentService, registerAgentRoutes } from './services/agent/index.js';
 import { CheckpointService, registerCheckpointRoutes } from './services/checkpoints/index.js';
 import {
   CoEditingService,
@@ -245,56 +235,27 @@ export async function createServer(
     );
     const previewReports = new PreviewReports();
     const preferences = new PreferencesService(new PreferencesStore(database.db));
-    const model = createProvider(config.agent);
-    const userProviders = new UserProviders({
-      secret: (userId, name) => secrets.userSecret(userId, name),
-      settings: config.agent,
-    });
-    if (!model.provider) logger.info(model.hint);
-    const agent = new AgentService({
-      store: new AgentStore(database.db),
-      audit: new AuditLog(database.db),
-      events,
-      provider: model.provider,
-      hint: model.hint,
-      tools: agentTools,
-      toolSpecs: toolSpecs(agentTools),
-      runTool: (name, input, context, permission) => runTool(agentTools, name, input, context, permission),
-      masker: (projectId) => secrets.masker(projectId),
-      files,
-      containers,
-      checkpoints,
-      describeProject: async (projectId) => {
-        const project = await projects.get(projectId, 'admin', null);
-        return { name: project.name, template: templates.get(project.templateId).manifest };
+    const agent = await createAgentService(
+      {
+        settings: config.agent,
+        db: database.db,
+        events,
+        files,
+        containers,
+        checkpoints,
+        secrets,
+        describeProject: async (projectId) => {
+          const project = await projects.get(projectId, 'admin', null);
+          return { name: project.name, template: templates.get(project.templateId).manifest };
+        },
+        permissionOf: (principal, projectId) => projectAccess.permissionOf(principal, projectId),
+        previewErrors: (projectId) => previewReports.lines(projectId),
+        reviewByDefault: async (userId) => (await preferences.get(userId)).agentReview,
+        version: serverVersion,
+        logger,
       },
-      permissionOf: (principal, projectId) => projectAccess.permissionOf(principal, projectId),
-      previewErrors: (projectId) => previewReports.lines(projectId),
-      reviewByDefault: async (userId) => (await preferences.get(userId)).agentReview,
-      userProvider: (userId) => userProviders.forUser(userId),
-      mcp: {
-        hub: disposables.add(
-          new McpHub({
-            containers,
-            files,
-            events,
-            allowedHosts: config.agent.mcpAllowedHosts,
-            clientVersion: serverVersion,
-            logger,
-          }),
-        ),
-        approvals: new ToolApprovals(database.db),
-      },
-      limits: {
-        maxIterations: config.agent.maxIterations,
-        maxTokens: config.agent.maxTokens,
-        contextTokens: config.agent.contextTokens,
-      },
-      budgets: { userDailyUsd: config.agent.userDailyUsd, projectDailyUsd: config.agent.projectDailyUsd },
-      logger,
-    });
-    await agent.recover();
-    disposables.add(toDisposable(() => agent.dispose()));
+      disposables,
+    );
     const projectSockets = disposables.add(
       new ProjectSocketService({
         events,
@@ -318,55 +279,20 @@ export async function createServer(
         ...overrides.coEditing,
       }),
     );
-    disposables.add(
-      events.subscribe('member.changed', async ({ projectId, userId }) => {
-        // Forgotten first, so that the rechecks read the new membership, not the cached one.
-        projectAccess.forget(projectId, userId);
-        await Promise.all([
-          terminals.recheck(projectId, userId),
-          projectSockets.recheck(projectId, userId),
-          coEditing.recheck(projectId, userId),
-        ]);
-      }),
-    );
-    if (config.autostart && containers.available) {
-      disposables.add(
-        events.subscribe('project.created', async ({ projectId, ownerId }) => {
-          await containers.start(projectId, ownerId).catch((error: unknown) => {
-            // Refused (local runtime, not the owner) or failed: the IDE shows it when the project opens.
-            logger.info({ err: error, projectId }, 'project container not started');
-          });
-        }),
-      );
-    }
-    disposables.add(
-      events.subscribe('file.changed', ({ projectId, path: changed }) =>
-        containers.fileChanged(projectId, changed),
-      ),
-    );
-    disposables.add(
-      events.subscribe('secrets.changed', ({ projectId }) => containers.secretsChanged(projectId)),
-    );
-    disposables.add(
-      events.subscribe('project.deleted', async ({ projectId }) => {
-        projectAccess.forget(projectId);
-        // Each step on its own: Docker being down must not leave the deleted project's files on disk.
-        const steps: [string, () => Promise<void>][] = [
-          ['terminals', () => terminals.closeProject(projectId, 'The project was deleted')],
-          ['co-editing', async () => coEditing.closeProject(projectId)],
-          ['container', () => containers.remove(projectId)],
-          ['watcher', () => watcher.stop(projectId)],
-          // The checkpoint lock first: a push still running must finish before its workspace disappears.
-          ['checkpoints', () => checkpoints.remove(projectId)],
-          ['workspace', () => files.removeWorkspace(projectId)],
-        ];
-        for (const [step, run] of steps) {
-          await run().catch((error: unknown) =>
-            logger.error({ err: error, projectId, step }, 'cleaning up a deleted project failed'),
-          );
-        }
-      }),
-    );
+    for (const subscription of subscribeProjectLifecycle({
+      events,
+      projectAccess,
+      terminals,
+      projectSockets,
+      coEditing,
+      containers,
+      watcher,
+      checkpoints,
+      files,
+      autostart: config.autostart,
+      logger,
+    }))
+      disposables.add(subscription);
 
     const previewTokens = await PreviewTokens.load(config.dataDir);
     const preview = disposables.add(
