@@ -53,12 +53,15 @@ export function registerFilesRoutes(app: HttpApp, options: FilesRoutesOptions): 
 
   void app.register(async (scope) => {
     // Whatever touches a project's files keeps its watcher running, so changes made elsewhere are reported.
+    // A write waits until the watch is live (only the first request of an idle project pays): otherwise the
+    // write could land before it, and the container would miss e.g. a changed devcontainer.json.
     scope.addHook('preHandler', async (request) => {
       const projectId = (request.params as { id?: string }).id;
-      if (projectId)
-        void watcher
-          .touch(projectId)
-          .catch((error: unknown) => request.log.warn({ err: error }, 'watch failed'));
+      if (!projectId) return;
+      const watching = watcher
+        .touch(projectId)
+        .catch((error: unknown) => request.log.warn({ err: error }, 'watch failed'));
+      if (request.method !== 'GET' && request.method !== 'HEAD') await watching;
     });
     const api = typed(scope);
 
