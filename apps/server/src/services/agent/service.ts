@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import {
   permissionIncludes,
   type AgentStatus,
-  type AgentStreamEvent,
   type ChatBody,
   type ApprovalBody,
   type ProjectPermission,
@@ -19,18 +18,15 @@ import type { Principal } from '../../platform/http/policy.js';
 import type { CheckpointService } from '../checkpoints/index.js';
 import type { ContainersService } from '../containers/index.js';
 import type { FilesService } from '../files/index.js';
-import { runTurn, type TurnLimits } from './agentTurn.js';
+import type { TurnLimits } from './agentTurn.js';
 import { ApprovalGate } from './approvalGate.js';
-import { McpTurnTools, type McpToolSource } from './mcpTurnTools.js';
-import { compactHistory, estimateTokens } from './compaction.js';
+import type { McpToolSource } from './mcpTurnTools.js';
 import type { LlmProvider, LlmToolSpec } from './providers/llmProvider.js';
-import { recordLiveEvent } from './recordLiveEvent.js';
+import { runLiveTurn, titleOf, type LiveTurn } from './liveTurnRunner.js';
 import { decideReview } from './reviewDecision.js';
-import { emptyUsage, publicReview, type AgentStore } from './store.js';
-import { systemPrompt } from './systemPrompt.js';
+import { publicReview, type AgentStore } from './store.js';
 import type { ToolApprovals } from './toolApprovals.js';
 import type { AgentTool, RunTool } from './tools/agentTool.js';
-import { createToolContext } from './toolContext.js';
 
 export interface AgentServiceOptions {
   store: AgentStore;
@@ -67,14 +63,6 @@ export interface AgentServiceOptions {
   logger: Logger;
 }
 
-interface LiveTurn {
-  turn: Turn;
-  review: boolean;
-  controller: AbortController;
-  seq: number;
-  done: Promise<void>;
-}
-
 /**
  * The agent's conversations: a turn runs in the background with the rights of the user who asked, streams
  * every step as `agent.turn` events, and persists what it said, ran and changed. One turn at a time per
@@ -83,6 +71,8 @@ interface LiveTurn {
 export class AgentService {
   readonly #live = new Map<string, LiveTurn>();
   readonly #gate = new ApprovalGate();
+  /** Projects whose turn is being set up (before it is live). */
+  readonly #starting = new Set<string>();
 
   constructor(private readonly options: AgentServiceOptions) {}
 
@@ -104,22 +94,35 @@ export class AgentService {
     projectId: string,
     body: ChatBody,
   ): Promise<{ turnId: string; threadId: string }> {
-    const provider = (await this.#userProvider(principal.userId)) ?? this.options.provider;
-    if (!provider) throw new AppError('unavailable', this.#hint());
-    for (const live of this.#live.values()) {
-      if (live.turn.projectId === projectId) {
-        throw new AppError(
-          'conflict',
-          'The agent is already working on this project; wait for it or stop it',
-        );
-      }
+    // Claimed before the first await: two requests at once must not both start a turn on the project.
+    if (
+      this.#starting.has(projectId) ||
+      [...this.#live.values()].some((live) => live.turn.projectId === projectId)
+    ) {
+      throw new AppError('conflict', 'The agent is already working on this project; wait for it or stop it');
     }
+    this.#starting.add(projectId);
+    try {
+      return await this.#start(principal, projectId, body);
+    } finally {
+      this.#starting.delete(projectId);
+    }
+  }
+
+  async #start(
+    principal: Principal,
+    projectId: string,
+    body: ChatBody,
+  ): Promise<{ turnId: string; threadId: string }> {
     // Independent reads first, together: a turn should reach the model as soon as it can.
-    const [budgetUsd, existingThread, review] = await Promise.all([
+    const [own, budgetUsd, existingThread, review] = await Promise.all([
+      this.#userProvider(principal.userId),
       this.#budgetLeft(principal.userId, projectId),
       body.threadId ? this.#thread(projectId, body.threadId) : undefined,
       body.review ?? this.options.reviewByDefault(principal.userId),
     ]);
+    const provider = own ?? this.options.provider;
+    if (!provider) throw new AppError('unavailable', this.#hint());
     if (budgetUsd !== undefined && budgetUsd <= 0) {
       throw new AppError(
         'rate_limited',
@@ -136,11 +139,14 @@ export class AgentService {
       userId: principal.userId,
       message: body.message,
       model: provider.model,
+      newThread: existingThread === undefined,
     });
     const controller = new AbortController();
     const live: LiveTurn = { turn, review, controller, seq: 0, done: Promise.resolve() };
     this.#live.set(turn.id, live);
-    live.done = this.#run(live, principal, provider, budgetUsd).finally(() => this.#live.delete(turn.id));
+    live.done = runLiveTurn(this.options, this.#gate, live, principal, provider, budgetUsd).finally(() =>
+      this.#live.delete(turn.id),
+    );
     return { turnId: turn.id, threadId: thread.id };
   }
 
@@ -284,141 +290,6 @@ export class AgentService {
     return left.length === 0 ? undefined : Math.min(...left);
   }
 
-  async #run(
-    live: LiveTurn,
-    principal: Principal,
-    provider: LlmProvider,
-    budgetUsd: number | undefined,
-  ): Promise<void> {
-    const { turn, controller } = live;
-    const { projectId } = turn;
-    const emit = (event: AgentStreamEvent) => {
-      recordLiveEvent(live.turn, event);
-      live.seq += 1;
-      void this.options.events.publish('agent.turn', {
-        projectId,
-        threadId: turn.threadId,
-        turnId: turn.id,
-        userId: turn.userId,
-        seq: live.seq,
-        event,
-      });
-    };
-    try {
-      // Independent reads: a turn should reach the model as soon as it can (bench/agent.bench.ts).
-      const [project, tree, earlierTurns, mcp] = await Promise.all([
-        this.options.describeProject(projectId),
-        this.options.files.tree(projectId).catch(() => ({ root: [], truncated: false })),
-        this.options.store.transcript(turn.threadId),
-        this.#mcpTools(principal, projectId),
-      ]);
-      const system = systemPrompt({
-        name: project.name,
-        template: project.template,
-        tree: tree.root,
-        review: live.review,
-        mcpProblems: mcp.problems,
-      });
-      const toolSpecs = [...this.options.toolSpecs, ...mcp.specs];
-      // Half the window for earlier turns; the rest for this turn's own work and the answer.
-      const historyBudget =
-        this.options.limits.contextTokens / 2 - estimateTokens(system) - estimateTokens(toolSpecs);
-      const outcome = await runTurn({
-        provider,
-        tools: this.options.tools,
-        toolSpecs,
-        system,
-        review: live.review,
-        history: compactHistory(earlierTurns, historyBudget),
-        message: turn.message,
-        limits: budgetUsd === undefined ? this.options.limits : { ...this.options.limits, budgetUsd },
-        signal: controller.signal,
-        checks: project.template.checks,
-        emit,
-        runTool: async (name, input, context) => {
-          // Permissions are read again for every call: a member demoted mid-turn loses the tools at once.
-          const permission = (await this.options.permissionOf(principal, projectId)) ?? 'read';
-          const result = mcp.has(name)
-            ? await mcp.run(name, input, permission, {
-                projectId,
-                turnId: turn.id,
-                userId: principal.userId,
-                emit,
-                signal: controller.signal,
-              })
-            : await this.options.runTool(name, input, context, permission);
-          const mask = (await this.options.masker?.(projectId)) ?? ((text: string) => text);
-          const output = mask(result.output);
-          const isError = result.isError ?? false;
-          await this.options.audit.record({
-            actorId: principal.userId,
-            projectId,
-            action: 'agent.tool_call',
-            detail: { turnId: turn.id, tool: name, input: truncateJson(input), isError },
-          });
-          return { output, isError };
-        },
-        context: (beforeWrite) =>
-          createToolContext(
-            { files: this.options.files, containers: this.options.containers },
-            {
-              projectId,
-              userId: principal.userId,
-              signal: controller.signal,
-              beforeWrite,
-              previewErrors: () => this.options.previewErrors(projectId),
-            },
-          ),
-        checkpoint: async () =>
-          (
-            await this.options.checkpoints.create(projectId, this.options.files.workspaceDir(projectId), {
-              message: `Before AI: ${titleOf(turn.message)}`,
-              author: { name: principal.name, email: principal.email },
-            })
-          ).id,
-        readFile: async (path) => {
-          try {
-            const file = await this.options.files.read(projectId, path);
-            return file.binary ? null : file.content.toString('utf8');
-          } catch {
-            return null;
-          }
-        },
-      });
-      Object.assign(live.turn, {
-        status: outcome.status,
-        text: outcome.text,
-        toolCalls: outcome.toolCalls,
-        changedFiles: outcome.changedFiles,
-        fileDiffs: outcome.fileDiffs,
-        usage: outcome.usage,
-        checks: outcome.checks,
-        checkpointId: outcome.checkpointId,
-        review: outcome.review && publicReview(outcome.review),
-        error: outcome.error,
-        finishedAt: new Date().toISOString(),
-      });
-      await this.options.store.updateTurn(turn.id, { ...outcome, finishedAt: new Date() });
-      await this.options.events.publish('claude.response', {
-        projectId,
-        turnId: turn.id,
-        status: outcome.status,
-      });
-    } catch (error) {
-      this.options.logger.error({ err: error, turnId: turn.id }, 'agent turn failed');
-      const message = error instanceof AppError ? error.message : 'The agent failed unexpectedly';
-      await this.options.store
-        .updateTurn(turn.id, {
-          status: 'failed',
-          error: message,
-          usage: live.turn.usage ?? emptyUsage,
-          finishedAt: new Date(),
-        })
-        .catch(() => undefined);
-      emit({ type: 'status', status: 'failed', error: message });
-    }
-  }
-
   async #userProvider(userId: string): Promise<LlmProvider | null> {
     return (await this.options.userProvider?.(userId)) ?? null;
   }
@@ -428,20 +299,6 @@ export class AgentService {
     return this.options.userProvider
       ? `${server} Or add your own key as the user secret ANTHROPIC_API_KEY (or OPENAI_API_KEY) under Account → Secrets.`
       : server;
-  }
-
-  /** The MCP tools the caller may use in this turn; a hub that fails offers none rather than failing the turn. */
-  async #mcpTools(principal: Principal, projectId: string): Promise<McpTurnTools> {
-    const { mcp } = this.options;
-    if (!mcp) return McpTurnTools.none;
-    const permission = (await this.options.permissionOf(principal, projectId)) ?? 'read';
-    return McpTurnTools.load(
-      { ...mcp, gate: this.#gate },
-      { projectId, userId: principal.userId, permission },
-    ).catch((error: unknown) => {
-      this.options.logger.warn({ err: error, projectId }, 'listing MCP tools failed');
-      return McpTurnTools.none;
-    });
   }
 
   async #thread(projectId: string, threadId: string): Promise<Thread> {
@@ -454,14 +311,4 @@ export class AgentService {
     const permission = await this.options.permissionOf(principal, projectId);
     return permission !== null && permissionIncludes(permission, 'admin');
   }
-}
-
-function titleOf(message: string): string {
-  const line = message.trim().split('\n')[0] ?? '';
-  return line.length > 80 ? `${line.slice(0, 77)}…` : line;
-}
-
-function truncateJson(value: unknown): unknown {
-  const text = JSON.stringify(value) ?? '';
-  return text.length <= 2000 ? value : `${text.slice(0, 2000)}…`;
 }

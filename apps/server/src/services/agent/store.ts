@@ -127,6 +127,8 @@ export class AgentStore {
     userId: string;
     message: string;
     model: string;
+    /** The thread was created for this turn: its `updated_at` is already now. */
+    newThread?: boolean;
   }): Promise<Turn> {
     const nextSeq = this.db
       .selectFrom('agent_turns')
@@ -148,11 +150,13 @@ export class AgentStore {
         })
         .returningAll()
         .executeTakeFirstOrThrow(),
-      this.db
-        .updateTable('agent_threads')
-        .set({ updated_at: new Date() })
-        .where('id', '=', input.threadId)
-        .execute(),
+      input.newThread
+        ? undefined
+        : this.db
+            .updateTable('agent_threads')
+            .set({ updated_at: new Date() })
+            .where('id', '=', input.threadId)
+            .execute(),
     ]);
     return toTurn(row);
   }
