@@ -72,5 +72,14 @@ describe('agent turns on a user’s own key', () => {
     for (const body of [listed.body, JSON.stringify(mine), JSON.stringify(await status(withKey.token))]) {
       expect(body).not.toContain(ownKey);
     }
+
+    // Removing the key takes effect at once (the server remembers each user's answer until it changes).
+    const removed = await server.request({
+      method: 'DELETE',
+      url: '/api/auth/secrets/ANTHROPIC_API_KEY',
+      token: withKey.token,
+    });
+    expect(removed.statusCode).toBeLessThan(300);
+    expect(await status(withKey.token)).toMatchObject({ keySource: 'server' });
   });
 });

@@ -41,6 +41,8 @@ export const eventSchemas = {
   'member.changed': z.object({ projectId: IdSchema, userId: IdSchema }),
   /** A project secret was set or deleted. It carries no names or values: ask the secrets service. */
   'secrets.changed': z.object({ projectId: IdSchema }),
+  /** One of a user's own secrets was set or deleted (e.g. their model key); no names or values either. */
+  'user.secrets.changed': z.object({ userId: IdSchema }),
 } as const;
 
 export type EventName = keyof typeof eventSchemas;

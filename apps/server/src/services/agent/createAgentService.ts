@@ -52,6 +52,7 @@ export async function createAgentService(
     secret: (userId, name) => secrets.userSecret(userId, name),
     settings,
   });
+  disposables.add(events.subscribe('user.secrets.changed', ({ userId }) => userProviders.forget(userId)));
   const hub = disposables.add(
     new McpHub({
       containers,

@@ -164,6 +164,7 @@ export class SecretsService implements Disposable {
       action: 'secret.set',
       detail: { scope: 'user', name, version },
     });
+    await this.options.events.publish('user.secrets.changed', { userId: actor.userId });
     return { secret: { name, version, updatedAt: at.toISOString() }, created };
   }
 
@@ -176,6 +177,7 @@ export class SecretsService implements Disposable {
       action: 'secret.deleted',
       detail: { scope: 'user', name, version },
     });
+    await this.options.events.publish('user.secrets.changed', { userId: actor.userId });
   }
 
   /**

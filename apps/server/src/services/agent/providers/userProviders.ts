@@ -20,11 +20,30 @@ export interface UserProvidersOptions {
  */
 export class UserProviders {
   readonly #clients = new Map<string, LlmProvider>();
+  /** Each user's answer, until their secrets change (`forget`): a turn should not decrypt keys every time. */
+  readonly #answers = new Map<string, Promise<LlmProvider | null>>();
 
   constructor(private readonly options: UserProvidersOptions) {}
 
   /** The user's own provider, or null when they have not set a key (the server-wide one applies). */
-  async forUser(userId: string): Promise<LlmProvider | null> {
+  forUser(userId: string): Promise<LlmProvider | null> {
+    let answer = this.#answers.get(userId);
+    if (!answer) {
+      answer = this.#lookUp(userId);
+      // A failed read is not remembered; the next turn asks again.
+      answer.catch(() => this.#answers.delete(userId));
+      if (this.#answers.size >= 10_000) this.#answers.delete(this.#answers.keys().next().value ?? '');
+      this.#answers.set(userId, answer);
+    }
+    return answer;
+  }
+
+  /** Called when one of the user's secrets changed. */
+  forget(userId: string): void {
+    this.#answers.delete(userId);
+  }
+
+  async #lookUp(userId: string): Promise<LlmProvider | null> {
     const [anthropicKey, openAiKey] = await Promise.all([
       this.options.secret(userId, userKeyNames.anthropic),
       this.options.secret(userId, userKeyNames.openAi),
