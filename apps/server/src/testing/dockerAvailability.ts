@@ -9,10 +9,16 @@ export const socketPath = process.env.DOCKER_SOCKET ?? '/var/run/docker.sock';
  */
 export async function dockerUnavailableReason(): Promise<string | null> {
   let reason: string | null = null;
-  try {
-    await new Docker({ socketPath }).ping();
-  } catch (error) {
-    reason = `Docker is not reachable at ${socketPath}: ${(error as Error).message}`;
+  // A few tries: on a loaded machine (every suite starting at once) one ping can fail without Docker being gone.
+  for (let attempt = 0; attempt < 3; attempt += 1) {
+    try {
+      await new Docker({ socketPath }).ping();
+      reason = null;
+      break;
+    } catch (error) {
+      reason = `Docker is not reachable at ${socketPath}: ${(error as Error).message}`;
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+    }
   }
   if (reason !== null && process.env.CI) {
     throw new Error(`${reason}. CI requires Docker: .ci/run installs docker.io and starts dockerd.`);
@@ -30,13 +36,13 @@ export async function runtimeImagesUnavailableReason(tags: string[]): Promise<st
   const docker = new Docker({ socketPath });
   const missing: string[] = [];
   for (const tag of tags) {
-    if (
-      (await docker
+    const inspect = () =>
+      docker
         .getImage(tag)
         .inspect()
-        .catch(() => null)) === null
-    )
-      missing.push(tag);
+        .catch(() => null);
+    // Asked twice before calling it missing, for the same reason as the ping.
+    if ((await inspect()) === null && (await inspect()) === null) missing.push(tag);
   }
   if (missing.length === 0) return null;
   const reason = `runtime images missing (${missing.join(', ')}): run npm run images`;
