@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
+import type { Duplex } from 'node:stream';
 import type Docker from 'dockerode';
 import { AppError } from '../../platform/errors/AppError.js';
 import type { Disposable } from '../../platform/lifecycle/DisposableStore.js';
@@ -73,19 +74,7 @@ export class DockerExecutor {
       return { exitCode: null, stdout: '', stderr: '', timedOut: false, truncated: false };
     }
 
-    const exec = await createExec(container, {
-      Cmd: command,
-      AttachStdin: hasInput,
-      AttachStdout: true,
-      AttachStderr: true,
-      Tty: false,
-      User: containerUserSpec,
-      WorkingDir: options.workingDir ?? containerPaths.workspace,
-      Env: envList({ ...options.env, [execMarkerVariable]: marker }),
-    });
-    const stream = await dockerCall(() => exec.start({ hijack: true, stdin: hasInput }), {
-      conflict: 'The container is not running',
-    });
+    const { exec, stream } = await attachedExec(container, command, { ...options, marker, stdin: hasInput });
     const finished = settled(stream);
     this.options.modem.demuxStream(
       stream,
@@ -160,19 +149,7 @@ export class DockerExecutor {
   ): Promise<PipeSession> {
     checkInvocation(command, options.env);
     const marker = randomUUID();
-    const exec = await createExec(container, {
-      Cmd: command,
-      AttachStdin: true,
-      AttachStdout: true,
-      AttachStderr: true,
-      Tty: false,
-      User: containerUserSpec,
-      WorkingDir: options.workingDir ?? containerPaths.workspace,
-      Env: envList({ ...options.env, [execMarkerVariable]: marker }),
-    });
-    const stream = await dockerCall(() => exec.start({ hijack: true, stdin: true }), {
-      conflict: 'The container is not running',
-    });
+    const { exec, stream } = await attachedExec(container, command, { ...options, marker, stdin: true });
     const session: DockerPipeSession = new DockerPipeSession(stream, this.options.modem, {
       kill: () => killMarked(container, marker),
       exitCode: () => execExitCode(exec),
@@ -271,4 +248,29 @@ async function killMarked(container: Docker.Container, marker: string): Promise<
     }
     await delay(100);
   }
+}
+
+/**
+ * A non-TTY exec as the container user, started and attached (stdout and stderr multiplexed on one stream),
+ * marked so that it can be killed later: what bounded commands and pipes share.
+ */
+async function attachedExec(
+  container: Docker.Container,
+  command: string[],
+  options: { env?: Record<string, string>; workingDir?: string; marker: string; stdin: boolean },
+): Promise<{ exec: Docker.Exec; stream: Duplex }> {
+  const exec = await createExec(container, {
+    Cmd: command,
+    AttachStdin: options.stdin,
+    AttachStdout: true,
+    AttachStderr: true,
+    Tty: false,
+    User: containerUserSpec,
+    WorkingDir: options.workingDir ?? containerPaths.workspace,
+    Env: envList({ ...options.env, [execMarkerVariable]: options.marker }),
+  });
+  const stream = await dockerCall(() => exec.start({ hijack: true, stdin: options.stdin }), {
+    conflict: 'The container is not running',
+  });
+  return { exec, stream };
 }
