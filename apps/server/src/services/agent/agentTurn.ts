@@ -88,7 +88,7 @@ export async function runTurn(options: TurnRunOptions): Promise<TurnOutcome> {
   let repairRounds = 0;
   /** Set when the container cannot run commands (not running, no runtime): checks are skipped for the turn. */
   let checksUnavailable = false;
-  const overlay = options.review ? new ProposalOverlay() : null;
+  const overlay = options.review ? new ProposalOverlay((key) => originals.get(key)) : null;
 
   const beforeWrite = async (path: string) => {
     const key = workspaceKey(path);

@@ -22,6 +22,12 @@ export function workspaceKey(path: string): string {
 export class ProposalOverlay {
   readonly #files = new Map<string, string>();
 
+  /**
+   * `original` answers what the turn already read of a file before writing it (`beforeWrite` keeps it: null
+   * for a file that did not exist), so a write does not read the file again to say whether it existed.
+   */
+  constructor(private readonly original: (key: string) => string | null | undefined = () => undefined) {}
+
   get(path: string): string | undefined {
     return this.#files.get(workspaceKey(path));
   }
@@ -31,12 +37,15 @@ export class ProposalOverlay {
       read: async (path) => this.get(path) ?? files.read(path),
       write: async (path, content) => {
         const key = workspaceKey(path);
+        const before = this.original(key);
         const existed =
           this.#files.has(key) ||
-          (await files.read(key).then(
-            () => true,
-            () => false,
-          ));
+          (before === undefined
+            ? await files.read(key).then(
+                () => true,
+                () => false,
+              )
+            : before !== null);
         this.#files.set(key, content);
         return { existed };
       },
